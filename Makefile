@@ -1,0 +1,47 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint bench venv browser clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+# Debian's Chromium and a CJK font for the browser tests (Playwright cannot download browsers here).
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -q && apt-get install -y -q chromium fonts-wqy-zenhei) >/dev/null || echo "chromium install failed: browser tests will be skipped"; \
+	  else echo "no root/apt-get: browser tests will be skipped"; fi; \
+	fi
+
+# Brings up the portal with a realistic demo city on the embedded default (SQLite, in-process tasks).
+demo: venv
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py compute_metrics --all
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Runs the whole suite. PostgreSQL and a Redis-brokered worker when DATABASE_URL and
+# CELERY_BROKER_URL are set (CI sets both); otherwise SQLite, broker tests skipped with the reason.
+test: venv browser
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: venv
+	$(BIN)/python manage.py bench
+
+clean:
+	rm -rf $(VENV) var staticfiles test-artifacts

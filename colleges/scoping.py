@@ -1,0 +1,76 @@
+"""Who sees and changes what in this app (SPEC 1). The only place these rules live."""
+
+from django.db.models import Q
+
+from portal.roles import Role, college_id_of, enterprise_id_of
+from portal.scoping import EVERYTHING, NOTHING, ScopedQuerySet
+
+
+class CollegeQuerySet(ScopedQuerySet):
+    """The college directory is public; a college admin edits only their own college."""
+
+    def _change_q(self, user, role):
+        if role == Role.BUREAU:
+            return EVERYTHING
+        if role == Role.COLLEGE:
+            return Q(pk=college_id_of(user))
+        return NOTHING
+
+
+class CollegeOwnedQuerySet(ScopedQuerySet):
+    """Rows owned by a college: industry colleges, projects, training sessions.
+
+    The enterprise named on a row reads it (its own cooperation), never writes it.
+    """
+
+    college_path = "college_id"
+    enterprise_path = "enterprise_id"
+
+    def _view_q(self, user, role):
+        if role in (Role.BUREAU, Role.AGENCY):
+            return EVERYTHING
+        if role == Role.COLLEGE:
+            return Q(**{self.college_path: college_id_of(user)})
+        if role == Role.ENTERPRISE and self.enterprise_path:
+            return Q(**{self.enterprise_path: enterprise_id_of(user)})
+        return NOTHING
+
+    def _change_q(self, user, role):
+        if role == Role.BUREAU:
+            return EVERYTHING
+        if role == Role.COLLEGE:
+            return Q(**{self.college_path: college_id_of(user)})
+        return NOTHING
+
+
+class IndustryCollegeQuerySet(CollegeOwnedQuerySet):
+    """A partner enterprise reads the industry colleges it takes part in."""
+
+    def _view_q(self, user, role):
+        if role == Role.ENTERPRISE:
+            from .models import IndustryCollegePartner
+
+            # A subquery, not a join, so a row is never repeated.
+            partner_of = IndustryCollegePartner.objects.filter(enterprise_id=enterprise_id_of(user))
+            return Q(pk__in=partner_of.values("industry_college_id"))
+        return super()._view_q(user, role)
+
+
+class TrainingBaseQuerySet(CollegeOwnedQuerySet):
+    """A base owned by an enterprise alone is that enterprise's to edit; the bureau edits all."""
+
+    def _change_q(self, user, role):
+        if role == Role.ENTERPRISE:
+            return Q(enterprise_id=enterprise_id_of(user), college__isnull=True)
+        return super()._change_q(user, role)
+
+
+class DemandAssignmentQuerySet(ScopedQuerySet):
+    def _view_q(self, user, role):
+        if role in (Role.BUREAU, Role.AGENCY):
+            return EVERYTHING
+        if role == Role.COLLEGE:
+            return Q(college_id=college_id_of(user))
+        if role == Role.ENTERPRISE:
+            return Q(item__demand_list__enterprise_id=enterprise_id_of(user))
+        return NOTHING

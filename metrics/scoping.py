@@ -1,0 +1,41 @@
+"""Who sees and changes what in this app (SPEC 1). The only place these rules live."""
+
+from django.db.models import Q
+
+from portal.roles import Role, college_id_of
+from portal.scoping import EVERYTHING, NOTHING, ScopedQuerySet
+
+
+class SnapshotQuerySet(ScopedQuerySet):
+    """City figures are for everyone; a college admin also sees its own college; snapshots are written by runs only."""
+
+    def _view_q(self, user, role):
+        if role in (Role.BUREAU, Role.AGENCY):
+            return EVERYTHING
+        if role == Role.COLLEGE:
+            from colleges.models import College
+
+            code = College.objects.filter(pk=college_id_of(user)).values("code")
+            return Q(scope_type="city") | Q(scope_type="college", scope_id__in=code)
+        return Q(scope_type="city")
+
+    def _change_q(self, user, role):
+        return NOTHING
+
+
+class TargetQuerySet(ScopedQuerySet):
+    """Targets are public commitments, set by the bureau."""
+
+
+class MetricRunQuerySet(ScopedQuerySet):
+    def _view_q(self, user, role):
+        return EVERYTHING if role in (Role.BUREAU, Role.AGENCY) else NOTHING
+
+
+class AlertQuerySet(ScopedQuerySet):
+    def _view_q(self, user, role):
+        if role in (Role.BUREAU, Role.AGENCY):
+            return EVERYTHING
+        if role == Role.COLLEGE:
+            return Q(program__college_id=college_id_of(user))
+        return NOTHING

@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("enterprises/", include("enterprises.urls")),
+    path("colleges/", include("colleges.urls")),
+    path("programs/", include("programs.urls")),
+    path("policies/", include("policies.urls")),
+    path("metrics/", include("metrics.urls")),
+]

@@ -1,0 +1,160 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from colleges.models import College
+from enterprises.models import Enterprise
+from enterprises.validators import validate_industry_codes
+
+from .choices import EnrollmentStatus, MajorLevel, OrderClassKind, Schooling
+from .scoping import MajorQuerySet, OrderClassQuerySet, ProgramQuerySet, ProgramYearQuerySet
+
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+class Major(models.Model):
+    """A major of the 职业教育专业目录 (2021) with the industries it prepares for."""
+
+    code = models.CharField(
+        _("专业代码"), max_length=6, unique=True, validators=[RegexValidator(r"^\d{6}$", _("专业代码应为6位数字。"))]
+    )
+    name = models.CharField(_("专业名称"), max_length=100)
+    level = models.CharField(_("层次"), max_length=10, choices=MajorLevel.choices)
+    industry_codes = models.JSONField(_("对应行业"), default=list, validators=[validate_industry_codes])
+
+    objects = MajorQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("专业")
+        verbose_name_plural = _("专业")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Program(models.Model):
+    """专业点: a college teaching a major in one schooling form; active from established_on until closed_on."""
+
+    college = models.ForeignKey(College, verbose_name=_("院校"), on_delete=models.CASCADE, related_name="programs")
+    major = models.ForeignKey(Major, verbose_name=_("专业"), on_delete=models.PROTECT, related_name="programs")
+    schooling = models.CharField(_("学制"), max_length=12, choices=Schooling.choices)
+    established_on = models.DateField(_("设立日期"))
+    closed_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    enrollment_status = models.CharField(
+        _("招生状态"), max_length=12, choices=EnrollmentStatus.choices, default=EnrollmentStatus.NORMAL
+    )
+    emerging = models.BooleanField(_("新兴产业急需"), default=False)
+
+    objects = ProgramQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("专业点")
+        verbose_name_plural = _("专业点")
+        ordering = ["college_id", "major_id", "schooling"]
+        constraints = [
+            models.UniqueConstraint(fields=["college", "major", "schooling"], name="one_program_per_schooling"),
+            models.CheckConstraint(
+                name="program_closed_after_established",
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("established_on")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.college} · {self.major.name}（{self.get_schooling_display()}）"
+
+    def clean(self):
+        if self.established_on and self.closed_on and self.closed_on < self.established_on:
+            raise ValidationError({"closed_on": _("撤销日期不能早于设立日期。")})
+
+
+class ProgramYear(models.Model):
+    """Annual figures of a program for the cohort graduating in `year`."""
+
+    program = models.ForeignKey(Program, verbose_name=_("专业点"), on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveIntegerField(_("毕业年度"), validators=YEAR_VALIDATORS)
+    enrolled = models.PositiveIntegerField(_("在校生数"), default=0)
+    admitted = models.PositiveIntegerField(_("招生数"), default=0)
+    graduates = models.PositiveIntegerField(_("毕业生数"), default=0)
+    employed = models.PositiveIntegerField(_("就业人数"), default=0)
+    employed_in_field = models.PositiveIntegerField(_("对口就业人数"), default=0)
+    employed_locally = models.PositiveIntegerField(_("本地就业人数"), default=0)
+
+    objects = ProgramYearQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("专业年度数据")
+        verbose_name_plural = _("专业年度数据")
+        ordering = ["program_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year"], name="one_figure_per_program_year"),
+            models.CheckConstraint(name="employed_le_graduates", condition=Q(employed__lte=F("graduates"))),
+            models.CheckConstraint(name="in_field_le_employed", condition=Q(employed_in_field__lte=F("employed"))),
+            models.CheckConstraint(name="locally_le_employed", condition=Q(employed_locally__lte=F("employed"))),
+        ]
+        indexes = [models.Index(fields=["year"])]
+
+    def __str__(self):
+        return f"{self.program} {self.year}"
+
+    def clean(self):
+        errors = {}
+        for field in ("enrolled", "admitted", "graduates", "employed", "employed_in_field", "employed_locally"):
+            value = getattr(self, field)
+            if value is not None and value < 0:
+                errors[field] = _("不能为负数。")
+        if errors:
+            raise ValidationError(errors)
+        if self.employed > self.graduates:
+            errors["employed"] = _("就业人数（%(employed)s）不能超过毕业生数（%(graduates)s）。") % {
+                "employed": self.employed,
+                "graduates": self.graduates,
+            }
+        if self.employed_in_field > self.employed:
+            errors["employed_in_field"] = _("对口就业人数（%(a)s）不能超过就业人数（%(b)s）。") % {
+                "a": self.employed_in_field,
+                "b": self.employed,
+            }
+        if self.employed_locally > self.employed:
+            errors["employed_locally"] = _("本地就业人数（%(a)s）不能超过就业人数（%(b)s）。") % {
+                "a": self.employed_locally,
+                "b": self.employed,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class OrderClass(models.Model):
+    """订单班 / 冠名班: a program's class run for an enterprise in a year."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("专业点"), on_delete=models.CASCADE, related_name="order_classes"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("合作企业"), on_delete=models.CASCADE, related_name="order_classes"
+    )
+    year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    name = models.CharField(_("班级名称"), max_length=200)
+    seats = models.PositiveIntegerField(_("人数"), validators=[MinValueValidator(1)])
+    kind = models.CharField(_("类型"), max_length=8, choices=OrderClassKind.choices)
+
+    objects = OrderClassQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("订单班")
+        verbose_name_plural = _("订单班")
+        ordering = ["-year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "enterprise", "year", "name"], name="one_order_class_name"),
+            models.CheckConstraint(name="order_class_seats_positive", condition=Q(seats__gt=0)),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,61 @@
+"""Role fixtures: the bureau, a college admin, an enterprise clerk, an agency, and outsiders
+(the admin of another college, the clerk of another enterprise)."""
+
+import pytest
+
+from tests import factories as f
+
+
+def _user(username, role, **owner):
+    profile = f.ProfileFactory(user=f.UserFactory(username=username), role=role, **owner)
+    return profile.user
+
+
+@pytest.fixture
+def college(db):
+    return f.CollegeFactory(code="13290", name="淮安测试职业技术学院", district="清江浦区")
+
+
+@pytest.fixture
+def other_college(db):
+    return f.CollegeFactory(code="13291", name="淮阴测试职业技术学院", district="淮阴区")
+
+
+@pytest.fixture
+def enterprise(db):
+    return f.EnterpriseFactory(name="淮安测试新能源有限公司")
+
+
+@pytest.fixture
+def other_enterprise(db):
+    return f.EnterpriseFactory(name="淮阴测试化工有限公司", district="淮阴区")
+
+
+@pytest.fixture
+def bureau_user(db):
+    return _user("bureau", "bureau")
+
+
+@pytest.fixture
+def agency_user(db):
+    return _user("agency", "agency")
+
+
+@pytest.fixture
+def college_user(college):
+    return _user("college_admin", "college", college=college)
+
+
+@pytest.fixture
+def other_college_user(other_college):
+    return _user("other_college_admin", "college", college=other_college)
+
+
+@pytest.fixture
+def enterprise_user(enterprise):
+    return _user("clerk", "enterprise", enterprise=enterprise)
+
+
+@pytest.fixture
+def other_enterprise_user(other_enterprise):
+    return _user("other_clerk", "enterprise", enterprise=other_enterprise)
