@@ -1,0 +1,61 @@
+"""Filters of snapshots, targets, runs and alerts: shared by the metric pages and the API.
+SPEC 6: snapshots filter by metric, scope_type, scope_id, year and quarter."""
+
+import django_filters as filters
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AlertStatus, Metric, RunStatus, ScopeType
+from .models import Alert, MetricRun, Snapshot, Target
+
+
+class SnapshotFilterSet(filters.FilterSet):
+    metric = filters.MultipleChoiceFilter(choices=Metric.choices, label=_("指标"))
+    scope_type = filters.MultipleChoiceFilter(choices=ScopeType.choices, label=_("范围类型"))
+    scope_id = filters.CharFilter(label=_("范围标识"))
+    year = filters.NumberFilter(label=_("年度"))
+    quarter = filters.NumberFilter(label=_("季度"))
+    year_min = filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("起始年度"))
+    year_max = filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("截止年度"))
+    run = filters.NumberFilter(field_name="run_id", label=_("计算任务ID"))
+
+    class Meta:
+        model = Snapshot
+        fields = ["metric", "scope_type", "scope_id", "year", "quarter", "year_min", "year_max", "run"]
+
+
+class TargetFilterSet(filters.FilterSet):
+    metric = filters.MultipleChoiceFilter(choices=Metric.choices, label=_("指标"))
+    scope_type = filters.ChoiceFilter(choices=ScopeType.choices, label=_("范围类型"))
+    scope_id = filters.CharFilter(label=_("范围标识"))
+    deadline_year = filters.NumberFilter(label=_("完成年度"))
+    annual = filters.BooleanFilter(label=_("按年度考核"))
+
+    class Meta:
+        model = Target
+        fields = ["metric", "scope_type", "scope_id", "deadline_year", "annual"]
+
+
+class MetricRunFilterSet(filters.FilterSet):
+    year = filters.NumberFilter(label=_("年度"))
+    quarter = filters.NumberFilter(label=_("季度"))
+    status = filters.MultipleChoiceFilter(choices=RunStatus.choices, label=_("状态"))
+    trigger = filters.CharFilter(label=_("触发方式"))
+    queued_at = filters.DateFromToRangeFilter(field_name="queued_at__date", label=_("排队日期"))
+
+    class Meta:
+        model = MetricRun
+        fields = ["year", "quarter", "status", "trigger", "queued_at"]
+
+
+class AlertFilterSet(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=AlertStatus.choices, label=_("状态"))
+    year = filters.NumberFilter(label=_("年度"))
+    program = filters.NumberFilter(field_name="program_id", label=_("专业点ID"))
+    college = filters.NumberFilter(field_name="program__college_id", label=_("院校ID"))
+    college_code = filters.CharFilter(field_name="program__college__code", label=_("院校代码"))
+    major_code = filters.CharFilter(field_name="program__major__code", label=_("专业代码"))
+    run = filters.NumberFilter(field_name="run_id", label=_("计算任务ID"))
+
+    class Meta:
+        model = Alert
+        fields = ["status", "year", "program", "college", "college_code", "major_code", "run"]
