@@ -1,0 +1,88 @@
+"""Template helpers of the shared layout: the role-aware menu and number formatting."""
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.roles import Role
+
+register = template.Library()
+
+# Each entry: label and the URL names to try, first that resolves wins. The domain pages are
+# built by another part of the project; a page that does not exist (yet) is left out of the menu.
+_MENUS = {
+    Role.BUREAU: [
+        (_("首页"), ["home"]),
+        (_("企业与需求"), ["enterprises:enterprise_list", "enterprises:list", "enterprises:index"]),
+        (_("院校"), ["colleges:college_list", "colleges:list", "colleges:index"]),
+        (_("政策"), ["policies:card_list", "policies:list", "policies:index"]),
+        (_("指标计算"), ["metrics:run_list"]),
+        (_("预警"), ["metrics:alert_list"]),
+        (_("API令牌"), ["tokens", "api_tokens", "portal:tokens", "token_list"]),
+        (_("管理后台"), ["admin:index"]),
+    ],
+    Role.COLLEGE: [
+        (_("本校概况"), ["home"]),
+        (_("专业点"), ["programs:program_list", "programs:list", "programs:index"]),
+        (_("产业学院与基地"), ["colleges:college_list", "colleges:list", "colleges:index"]),
+        (_("政策"), ["policies:card_list", "policies:list", "policies:index"]),
+        (_("预警"), ["metrics:alert_list"]),
+    ],
+    Role.ENTERPRISE: [
+        (_("首页"), ["home"]),
+        (_("需求清单"), ["enterprises:demand_list_list", "enterprises:demandlist_list", "enterprises:my_lists"]),
+        (_("政策"), ["policies:card_list", "policies:list", "policies:index"]),
+    ],
+    Role.AGENCY: [
+        (_("首页"), ["home"]),
+        (_("API文档"), ["api-docs"]),
+    ],
+}
+
+
+def _first_url(names):
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def menu_for(role, path):
+    """The menu items [{label, url, active}] a role sees; the longest matching prefix is the active one."""
+    items = []
+    for label, names in _MENUS.get(role, []):
+        url = _first_url(names)
+        if url is not None:
+            items.append({"label": label, "url": url, "active": False})
+    best = max(
+        (item for item in items if path == item["url"] or (item["url"] != "/" and path.startswith(item["url"]))),
+        key=lambda item: len(item["url"]),
+        default=None,
+    )
+    if best is not None:
+        best["active"] = True
+    return items
+
+
+@register.inclusion_tag("includes/nav.html", takes_context=True)
+def portal_nav(context):
+    request = context.get("request")
+    return {"items": menu_for(context.get("user_role"), request.path if request else "")}
+
+
+@register.filter
+def percent(value, digits=1):
+    """0.8123 → "81.2%"; None → "—"."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def bar_width(value):
+    """A ratio as a CSS width percentage clamped to 0–100 (progress bars)."""
+    if value is None:
+        return 0
+    return max(0, min(100, round(float(value) * 100)))
