@@ -12,3 +12,18 @@ def save_validated(instance, *, exclude=None):
     instance.full_clean(exclude=exclude)
     instance.save()
     return instance
+
+
+def acts_as_bureau(by) -> bool:
+    """True for bureau staff and for the system itself (by=None: management commands, import, tasks)."""
+    from .roles import Role, role_of
+
+    return by is None or role_of(by) == Role.BUREAU
+
+
+def require_bureau(by, message) -> None:
+    """Refuse (PermissionDenied, a 403) an action that only the bureau may take."""
+    from django.core.exceptions import PermissionDenied
+
+    if not acts_as_bureau(by):
+        raise PermissionDenied(message)
