@@ -23,6 +23,8 @@ class MetricRun(models.Model):
     queued_at = models.DateTimeField(_("排队时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Touched after every metric: a running run whose heartbeat stops is reaped as failed.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

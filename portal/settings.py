@@ -237,6 +237,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`/`kind`: give each choice set its own stable schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "EnterpriseTagEnum": "enterprises.choices.EnterpriseTag",
+        "ListStatusEnum": "enterprises.choices.ListStatus",
+        "ItemStatusEnum": "enterprises.choices.ItemStatus",
+        "ItemKindEnum": "enterprises.choices.ItemKind",
+        "CollegeKindEnum": "colleges.choices.CollegeKind",
+        "BaseKindEnum": "colleges.choices.BaseKind",
+        "OrderClassKindEnum": "programs.choices.OrderClassKind",
+        "PolicyStatusEnum": "policies.choices.PolicyStatus",
+        "RunStatusEnum": "metrics.choices.RunStatus",
+        "AlertStatusEnum": "metrics.choices.AlertStatus",
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -257,6 +270,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Metrics: the city's name on city-scope snapshots; a running run without a heartbeat for
+# METRICS_STALE_AFTER_S is reaped as failed (its worker died). METRICS_TEST_DELAY_S is test-only:
+# it slows every metric step so a test can kill a worker in the middle of a run.
+CITY_NAME = env_str("CITY_NAME", "淮安市")
+METRICS_STALE_AFTER_S = env_int("METRICS_STALE_AFTER_S", 10 * 60)
+METRICS_TEST_DELAY_S = float(env_str("METRICS_TEST_DELAY_S", "0") or 0)
 
 LOGGING = {
     "version": 1,

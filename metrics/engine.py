@@ -1,0 +1,579 @@
+"""The metric engine (SPEC 4): every metric of a period for the city, each district and each college.
+
+Set-based on purpose: each table is read once with ``values_list`` into a pandas DataFrame (about a
+dozen queries per period whatever the size of the city), and every metric is a groupby over it.
+Demand items are filtered by year in SQL, so a province-sized database loads only one year of them.
+
+Attribution (SPEC 4): a row that belongs to a college counts in the college's district and the
+college; a row that belongs only to an enterprise (a training base without a college, an
+integration enterprise, a demand item, a policy delivery) counts in the enterprise's district.
+"""
+
+import datetime
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from colleges.models import College, CooperationProject, IndustryCollege, TrainingBase, TrainingSession
+from enterprises.choices import COUNTED_LIST_STATUSES, ItemKind, ItemStatus
+from enterprises.models import DemandItem, Enterprise, IndustryCluster, quarter_end
+from enterprises.validators import codes_match
+from policies.models import PolicyDelivery
+from programs.choices import EnrollmentStatus, Schooling
+from programs.models import Major, OrderClass, Program, ProgramYear
+
+from .choices import Metric, ScopeType
+
+OTHER = "other"  # the supply–demand bucket of everything outside the key clusters
+ALERT_RATE = 0.60  # 限制招生预警: in-field rate below this in the two latest years with data
+MIN_CHAIN_LEADERS = 3  # an industry college complies with ≥ 3 chain-leader partners
+
+# Metrics built from college rows only; the others have no college scope (SPEC 4).
+COLLEGE_METRICS = frozenset(
+    {
+        Metric.ALIGNMENT_RATE,
+        Metric.CLUSTER_COVERAGE,
+        Metric.SUPPLY_DEMAND_MATCH,
+        Metric.LOCAL_RETENTION_RATE,
+        Metric.IN_FIELD_RATE,
+        Metric.TRAINING_BASES,
+        Metric.COOPERATION_PROJECTS,
+        Metric.INDUSTRY_COLLEGES,
+        Metric.INDUSTRY_COLLEGE_COMPLIANCE,
+        Metric.ORDER_CLASSES,
+        Metric.TRAINING_HEADCOUNT,
+    }
+)
+RATIO_METRICS = frozenset(
+    {
+        Metric.ALIGNMENT_RATE,
+        Metric.CLUSTER_COVERAGE,
+        Metric.SUPPLY_DEMAND_MATCH,
+        Metric.LOCAL_RETENTION_RATE,
+        Metric.IN_FIELD_RATE,
+        Metric.INDUSTRY_COLLEGE_COMPLIANCE,
+        Metric.DEMAND_FULFILMENT_RATE,
+        Metric.POLICY_REACH,
+    }
+)
+INDEX = ["scope_type", "scope_id"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A quarter; ``end`` is its last day E."""
+
+    year: int
+    quarter: int
+
+    @property
+    def end(self) -> datetime.date:
+        return quarter_end(self.year, self.quarter)
+
+    @property
+    def end_ts(self) -> pd.Timestamp:
+        return pd.Timestamp(self.end)
+
+    @property
+    def year_start_ts(self) -> pd.Timestamp:
+        return pd.Timestamp(datetime.date(self.year, 1, 1))
+
+
+@dataclass
+class KeyClusters:
+    """The key clusters in display order and the two mappings every cluster metric needs."""
+
+    codes: list[str]
+    names: dict[str, str]
+    industry_codes: dict[str, list[str]]
+
+    def of_industry(self, code: str) -> str:
+        """The key cluster an industry belongs to (prefix match either way), else OTHER.
+
+        Key clusters may not overlap (enterprises.IndustryCluster.clean), so the first match is the
+        only one; a coarse code such as "C" that spans several clusters goes to the first in order.
+        """
+        for cluster in self.codes:
+            if any(codes_match(code, c) for c in self.industry_codes[cluster]):
+                return cluster
+        return OTHER
+
+    def served_by(self, major_codes: list[str]) -> list[str]:
+        """The key clusters a major serves: any of its codes matches any of the cluster's."""
+        return [
+            cluster
+            for cluster in self.codes
+            if any(codes_match(m, c) for m in major_codes for c in self.industry_codes[cluster])
+        ]
+
+
+@dataclass
+class Frames:
+    """Everything one period needs, loaded once."""
+
+    period: Period
+    clusters: KeyClusters
+    scopes: pd.DataFrame  # scope_type, scope_id, scope_name
+    colleges: pd.DataFrame  # college_id → college_code, district
+    enterprises: pd.DataFrame  # enterprise_id → district, integration_certified_on
+    programs: pd.DataFrame  # program_id, college_code, district, schooling, active, served (list), status
+    program_years: pd.DataFrame  # program years ≤ Y joined to their program
+    demand_items: pd.DataFrame
+    industry_colleges: pd.DataFrame
+    training_bases: pd.DataFrame
+    order_classes: pd.DataFrame
+    projects: pd.DataFrame
+    sessions: pd.DataFrame
+    deliveries: pd.DataFrame
+
+
+def _frame(queryset, columns: list[str], names: list[str] | None = None, dates=()) -> pd.DataFrame:
+    """One query → a DataFrame with the given columns (also when empty); date columns as datetime64."""
+    frame = pd.DataFrame.from_records(list(queryset.values_list(*columns)), columns=names or columns)
+    for name in dates:
+        frame[name] = pd.to_datetime(frame[name])
+    return frame
+
+
+def _active(frame: pd.DataFrame, end: pd.Timestamp, start="established_on", stop="closed_on") -> pd.Series:
+    """SPEC 3: active on E means started ≤ E and (no stop date or stop > E)."""
+    return (frame[start] <= end) & (frame[stop].isna() | (frame[stop] > end))
+
+
+def load_frames(period: Period) -> Frames:
+    """Read every table the period needs (one query each) and attach scopes to the rows."""
+    end = period.end_ts
+    cluster_rows = list(
+        IndustryCluster.objects.filter(is_key=True)
+        .order_by("order", "code")
+        .values_list("code", "name", "industry_codes")
+    )
+    clusters = KeyClusters(
+        codes=[c for c, _n, _i in cluster_rows],
+        names={c: n for c, n, _i in cluster_rows},
+        industry_codes={c: list(i or []) for c, _n, i in cluster_rows},
+    )
+
+    colleges = _frame(
+        College.objects.all(), ["id", "code", "name", "district"], ["college_id", "college_code", "name", "district"]
+    )
+    enterprises = _frame(
+        Enterprise.objects.all(),
+        ["id", "district", "integration_certified_on"],
+        ["enterprise_id", "district", "integration_certified_on"],
+        dates=["integration_certified_on"],
+    )
+    college_scope = colleges[["college_id", "college_code", "district"]]
+    enterprise_district = enterprises[["enterprise_id", "district"]]
+
+    majors = _frame(Major.objects.all(), ["id", "industry_codes"], ["major_id", "industry_codes"])
+    majors["served"] = [clusters.served_by(list(codes or [])) for codes in majors["industry_codes"]]
+    programs = _frame(
+        Program.objects.all(),
+        ["id", "college_id", "major_id", "schooling", "established_on", "closed_on", "enrollment_status"],
+        ["program_id", "college_id", "major_id", "schooling", "established_on", "closed_on", "enrollment_status"],
+        dates=["established_on", "closed_on"],
+    )
+    programs = programs.merge(majors[["major_id", "served"]], on="major_id", how="left").merge(
+        college_scope, on="college_id", how="left"
+    )
+    programs["active"] = _active(programs, end)
+
+    program_years = _frame(
+        ProgramYear.objects.filter(year__lte=period.year),
+        ["program_id", "year", "graduates", "employed", "employed_in_field", "employed_locally"],
+    ).merge(programs[["program_id", "college_code", "district", "schooling", "active", "served"]], on="program_id")
+
+    # Only the items some metric can count: talent items of (Y, Q) for supply–demand, and
+    # non-cancelled items due by E for the fulfilment rate; always in submitted/accepted lists of Y.
+    demand_items = _frame(
+        DemandItem.objects.filter(demand_list__year=period.year, demand_list__status__in=COUNTED_LIST_STATUSES).filter(
+            Q(demand_list__quarter=period.quarter, kind=ItemKind.TALENT)
+            | (Q(due_on__lte=period.end) & ~Q(status=ItemStatus.CANCELLED))
+        ),
+        [
+            "demand_list__quarter",
+            "kind",
+            "industry_id",
+            "headcount",
+            "due_on",
+            "status",
+            "fulfilled_on",
+            "demand_list__enterprise__district",
+        ],
+        ["quarter", "kind", "industry_code", "headcount", "due_on", "status", "fulfilled_on", "district"],
+        dates=["due_on", "fulfilled_on"],
+    )
+
+    industry_colleges = _frame(
+        IndustryCollege.objects.annotate(
+            chain_leaders=Count("partnerships", filter=Q(partnerships__is_chain_leader=True))
+        ),
+        ["college_id", "established_on", "chain_leaders"],
+        dates=["established_on"],
+    ).merge(college_scope, on="college_id", how="left")
+
+    training_bases = _frame(
+        TrainingBase.objects.filter(certified=True),
+        ["college_id", "enterprise_id", "established_on", "closed_on"],
+        dates=["established_on", "closed_on"],
+    )
+    training_bases = training_bases.merge(college_scope, on="college_id", how="left").merge(
+        enterprise_district.rename(columns={"district": "enterprise_district"}), on="enterprise_id", how="left"
+    )
+    # A base with a college counts in the college's district, one with only an enterprise in the enterprise's.
+    training_bases["district"] = training_bases["district"].fillna(training_bases["enterprise_district"])
+
+    order_classes = _frame(OrderClass.objects.filter(year=period.year), ["program__college_id"], ["college_id"]).merge(
+        college_scope, on="college_id", how="left"
+    )
+    projects = _frame(
+        CooperationProject.objects.all(), ["college_id", "started_on", "ended_on"], dates=["started_on", "ended_on"]
+    ).merge(college_scope, on="college_id", how="left")
+    sessions = _frame(
+        TrainingSession.objects.filter(held_on__gte=datetime.date(period.year, 1, 1), held_on__lte=period.end),
+        ["college_id", "trainees"],
+    ).merge(college_scope, on="college_id", how="left")
+
+    # Cards and acknowledgements are timestamps: "by E" means before midnight after E, local time.
+    cutoff = timezone.make_aware(datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time()))
+    deliveries = _frame(
+        PolicyDelivery.objects.filter(card__published_at__lt=cutoff).annotate(
+            acknowledged=Q(acknowledged_at__lt=cutoff)
+        ),
+        ["enterprise__district", "acknowledged"],
+        ["district", "acknowledged"],
+    )
+
+    districts = sorted(set(colleges["district"].dropna()) | set(enterprises["district"].dropna()) - {""})
+    scopes = pd.concat(
+        [
+            pd.DataFrame({"scope_type": [ScopeType.CITY.value], "scope_id": [""], "scope_name": [settings.CITY_NAME]}),
+            pd.DataFrame({"scope_type": ScopeType.DISTRICT.value, "scope_id": districts, "scope_name": districts}),
+            pd.DataFrame(
+                {
+                    "scope_type": ScopeType.COLLEGE.value,
+                    "scope_id": colleges["college_code"],
+                    "scope_name": colleges["name"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    return Frames(
+        period=period,
+        clusters=clusters,
+        scopes=scopes,
+        colleges=colleges,
+        enterprises=enterprises,
+        programs=programs,
+        program_years=program_years,
+        demand_items=demand_items,
+        industry_colleges=industry_colleges,
+        training_bases=training_bases,
+        order_classes=order_classes,
+        projects=projects,
+        sessions=sessions,
+        deliveries=deliveries,
+    )
+
+
+def _rollup(rows: pd.DataFrame, columns: list[str], *, by_college: bool = True) -> pd.DataFrame:
+    """Sum ``columns`` of the rows for the city, each district and (if by_college) each college."""
+    city = rows[columns].sum().to_frame().T.assign(scope_type=ScopeType.CITY.value, scope_id="")
+    parts = [city]
+    groupings = [("district", ScopeType.DISTRICT)] + ([("college_code", ScopeType.COLLEGE)] if by_college else [])
+    for key, scope_type in groupings:
+        grouped = rows.dropna(subset=[key]).groupby(key)[columns].sum().reset_index()
+        parts.append(grouped.rename(columns={key: "scope_id"}).assign(scope_type=scope_type.value))
+    return pd.concat(parts, ignore_index=True).set_index(INDEX)
+
+
+def _count(rows: pd.DataFrame, *, by_college: bool = True, weight: str | None = None) -> pd.DataFrame:
+    rows = rows.assign(numerator=rows[weight] if weight else 1)
+    return _rollup(rows, ["numerator"], by_college=by_college)
+
+
+def _ratio(rows: pd.DataFrame, numerator, denominator, *, by_college: bool = True) -> pd.DataFrame:
+    rows = rows.assign(numerator=numerator, denominator=denominator)
+    return _rollup(rows, ["numerator", "denominator"], by_college=by_college)
+
+
+def alignment_rate(f: Frames) -> pd.DataFrame:
+    active = f.programs[f.programs["active"]]
+    return _ratio(active, active["served"].map(bool).astype(int), 1)
+
+
+def cluster_coverage(f: Frames) -> pd.DataFrame:
+    served = f.programs[f.programs["active"]].explode("served").dropna(subset=["served"])
+    parts = [
+        pd.DataFrame(
+            {"scope_type": [ScopeType.CITY.value], "scope_id": [""], "numerator": [served["served"].nunique()]}
+        )
+    ]
+    for key, scope_type in (("district", ScopeType.DISTRICT), ("college_code", ScopeType.COLLEGE)):
+        counted = served.groupby(key)["served"].nunique().reset_index(name="numerator")
+        parts.append(counted.rename(columns={key: "scope_id"}).assign(scope_type=scope_type.value))
+    return pd.concat(parts, ignore_index=True).set_index(INDEX)
+
+
+def supply_demand_long(f: Frames) -> pd.DataFrame:
+    """Per scope and bucket (key cluster or OTHER): demand and supply headcounts (SPEC 4).
+
+    Supply: graduates of year Y of programs active at E, split equally over the key clusters the
+    major serves (OTHER when none). Demand: talent headcount of (Y, Q) lists by the item's
+    industry's cluster. Colleges are set against the city's demand.
+    """
+    years = f.program_years
+    supply = years[(years["year"] == f.period.year) & years["active"]].copy()
+    supply["bucket"] = supply["served"].map(lambda served: served or [OTHER])
+    supply["graduates"] = supply["graduates"] / supply["bucket"].map(len)
+    supply = supply.explode("bucket")
+
+    items = f.demand_items
+    demand = items[(items["quarter"] == f.period.quarter) & (items["kind"] == ItemKind.TALENT)].copy()
+    buckets = {code: f.clusters.of_industry(code) for code in demand["industry_code"].unique()}
+    demand["bucket"] = demand["industry_code"].map(buckets)
+
+    def by_scope(rows, value, keys):
+        parts = [rows.groupby("bucket")[value].sum().reset_index().assign(scope_type=ScopeType.CITY.value, scope_id="")]
+        for key, scope_type in keys:
+            grouped = rows.dropna(subset=[key]).groupby([key, "bucket"])[value].sum().reset_index()
+            parts.append(grouped.rename(columns={key: "scope_id"}).assign(scope_type=scope_type.value))
+        return pd.concat(parts, ignore_index=True)
+
+    supply_long = by_scope(supply, "graduates", [("district", ScopeType.DISTRICT), ("college_code", ScopeType.COLLEGE)])
+    demand_long = by_scope(demand, "headcount", [("district", ScopeType.DISTRICT)])
+    city_demand = demand_long[demand_long["scope_type"] == ScopeType.CITY.value][["bucket", "headcount"]]
+    colleges = f.scopes[f.scopes["scope_type"] == ScopeType.COLLEGE.value][INDEX]
+    demand_long = pd.concat([demand_long, colleges.merge(city_demand, how="cross")], ignore_index=True)
+
+    # Empty sides come back with float columns; align the keys' dtypes before merging.
+    keys = {"scope_type": object, "scope_id": object, "bucket": object}
+    table = supply_long.astype(keys).merge(demand_long.astype(keys), on=[*INDEX, "bucket"], how="outer")
+    table = table.rename(columns={"graduates": "supply", "headcount": "demand"}).fillna({"supply": 0.0, "demand": 0.0})
+    table["supply"] = table["supply"].astype(float)
+    table["demand"] = table["demand"].astype(float)
+    return table
+
+
+def supply_demand_match(f: Frames, long: pd.DataFrame | None = None) -> pd.DataFrame:
+    long = supply_demand_long(f) if long is None else long
+    totals = long.groupby(INDEX)[["supply", "demand"]].transform("sum")
+    shares = pd.DataFrame(
+        {
+            "scope_type": long["scope_type"],
+            "scope_id": long["scope_id"],
+            "low": pd.concat([long["supply"] / totals["supply"], long["demand"] / totals["demand"]], axis=1).min(
+                axis=1
+            ),
+        }
+    )
+    sums = long.groupby(INDEX)[["supply", "demand"]].sum()
+    table = shares.groupby(INDEX)["low"].sum().to_frame("numerator")
+    empty = (sums["supply"] <= 0) | (sums["demand"] <= 0)
+    table.loc[empty.reindex(table.index, fill_value=True), "numerator"] = None
+    # A share-of-totals index: the sum of mins is the value itself, so the denominator is 1.
+    return table.assign(denominator=1.0)
+
+
+def local_retention_rate(f: Frames) -> pd.DataFrame:
+    years = f.program_years
+    rows = years[(years["year"] == f.period.year) & (years["schooling"] == Schooling.HIGHER_5YR)]
+    return _ratio(rows, rows["employed_locally"], rows["employed"])
+
+
+def in_field_rate(f: Frames) -> pd.DataFrame:
+    rows = f.program_years[f.program_years["year"] == f.period.year]
+    return _ratio(rows, rows["employed_in_field"], rows["employed"])
+
+
+def training_bases(f: Frames) -> pd.DataFrame:
+    return _count(f.training_bases[_active(f.training_bases, f.period.end_ts)])
+
+
+def integration_enterprises(f: Frames) -> pd.DataFrame:
+    rows = f.enterprises[f.enterprises["integration_certified_on"] <= f.period.end_ts]
+    return _count(rows, by_college=False)
+
+
+def cooperation_projects(f: Frames) -> pd.DataFrame:
+    end = f.period.end_ts
+    rows = f.projects
+    # SPEC 4: a project ending on E still counts (ended_on ≥ E), unlike a program closed on E.
+    return _count(rows[(rows["started_on"] <= end) & (rows["ended_on"].isna() | (rows["ended_on"] >= end))])
+
+
+def _established_industry_colleges(f: Frames) -> pd.DataFrame:
+    return f.industry_colleges[f.industry_colleges["established_on"] <= f.period.end_ts]
+
+
+def industry_colleges(f: Frames) -> pd.DataFrame:
+    return _count(_established_industry_colleges(f))
+
+
+def industry_college_compliance(f: Frames) -> pd.DataFrame:
+    rows = _established_industry_colleges(f)
+    return _ratio(rows, (rows["chain_leaders"] >= MIN_CHAIN_LEADERS).astype(int), 1)
+
+
+def order_classes(f: Frames) -> pd.DataFrame:
+    return _count(f.order_classes)
+
+
+def training_headcount(f: Frames) -> pd.DataFrame:
+    return _count(f.sessions, weight="trainees")
+
+
+def demand_fulfilment_rate(f: Frames) -> pd.DataFrame:
+    end = f.period.end_ts
+    items = f.demand_items
+    rows = items[(items["status"] != ItemStatus.CANCELLED) & (items["due_on"] <= end)]
+    done = (rows["status"] == ItemStatus.FULFILLED) & (rows["fulfilled_on"] <= end)
+    return _ratio(rows, done.astype(int), 1, by_college=False)
+
+
+def policy_reach(f: Frames) -> pd.DataFrame:
+    rows = f.deliveries
+    return _ratio(rows, rows["acknowledged"].astype(int), 1, by_college=False)
+
+
+STEPS: list[tuple[str, Callable[[Frames], pd.DataFrame]]] = [
+    (Metric.ALIGNMENT_RATE, alignment_rate),
+    (Metric.CLUSTER_COVERAGE, cluster_coverage),
+    (Metric.SUPPLY_DEMAND_MATCH, supply_demand_match),
+    (Metric.LOCAL_RETENTION_RATE, local_retention_rate),
+    (Metric.IN_FIELD_RATE, in_field_rate),
+    (Metric.TRAINING_BASES, training_bases),
+    (Metric.INTEGRATION_ENTERPRISES, integration_enterprises),
+    (Metric.COOPERATION_PROJECTS, cooperation_projects),
+    (Metric.INDUSTRY_COLLEGES, industry_colleges),
+    (Metric.INDUSTRY_COLLEGE_COMPLIANCE, industry_college_compliance),
+    (Metric.ORDER_CLASSES, order_classes),
+    (Metric.TRAINING_HEADCOUNT, training_headcount),
+    (Metric.DEMAND_FULFILMENT_RATE, demand_fulfilment_rate),
+    (Metric.POLICY_REACH, policy_reach),
+]
+
+
+def finish(metric: str, table: pd.DataFrame, f: Frames) -> pd.DataFrame:
+    """Put a metric's table on every scope it has (absent scopes count 0) and compute the value.
+
+    Ratios: value = numerator ÷ denominator, null when the denominator is 0 (or, for the
+    supply–demand match, when a side is empty). Counts keep only the value.
+    """
+    scopes = f.scopes
+    if metric not in COLLEGE_METRICS:
+        scopes = scopes[scopes["scope_type"] != ScopeType.COLLEGE.value]
+    out = scopes.set_index(INDEX).join(table, how="left")
+    if metric == Metric.SUPPLY_DEMAND_MATCH:
+        out["numerator"] = out["numerator"].astype(float)
+        out["denominator"] = 1.0
+        out["value"] = out["numerator"]
+    elif metric in RATIO_METRICS:
+        out["numerator"] = out["numerator"].astype(float).fillna(0.0)
+        if metric == Metric.CLUSTER_COVERAGE:
+            out["denominator"] = float(len(f.clusters.codes))
+        out["denominator"] = out["denominator"].astype(float).fillna(0.0)
+        out["value"] = (out["numerator"] / out["denominator"]).where(out["denominator"] > 0)
+    else:
+        out["value"] = out["numerator"].astype(float).fillna(0.0)
+        out["numerator"] = None
+        out["denominator"] = None
+    return out.reset_index().assign(metric=str(metric))
+
+
+@dataclass
+class PeriodResult:
+    """What a run stores: snapshot rows, the supply–demand table and the alert candidates."""
+
+    snapshots: list[dict]
+    supply_demand: list[dict]
+    alerts: list[dict]
+
+
+def _none_if_nan(value):
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _supply_demand_rows(f: Frames, long: pd.DataFrame) -> list[dict]:
+    """The per-cluster table kept with the run: every scope × (key clusters in order, then OTHER)."""
+    order = {code: i for i, code in enumerate([*f.clusters.codes, OTHER])}
+    names = {**f.clusters.names, OTHER: "其他"}
+    grid = f.scopes[INDEX].merge(pd.DataFrame({"bucket": list(order)}), how="cross")
+    table = grid.merge(long, on=[*INDEX, "bucket"], how="left").fillna({"supply": 0.0, "demand": 0.0})
+    table = table.assign(order=table["bucket"].map(order)).sort_values([*INDEX, "order"], kind="stable")
+    return [
+        {
+            "scope_type": row.scope_type,
+            "scope_id": row.scope_id,
+            "cluster": row.bucket,
+            "cluster_name": names[row.bucket],
+            "demand": float(row.demand),
+            "supply": round(float(row.supply), 6),
+            "gap": round(float(row.demand - row.supply), 6),
+        }
+        for row in table.itertuples(index=False)
+    ]
+
+
+def program_alerts(f: Frames) -> list[dict]:
+    """Programs (active at E, enrolling normally) whose in-field rate is < 0.60 in both of their two
+    latest years ≤ Y with data. Years with employed = 0 have no rate and are skipped as "no data".
+    The alert's year is the latest of those two years, so the same evidence never raises twice.
+    """
+    years = f.program_years
+    rows = years[(years["employed"] > 0) & years["active"]].copy()
+    status = f.programs.set_index("program_id")["enrollment_status"]
+    rows = rows[rows["program_id"].map(status) == EnrollmentStatus.NORMAL]
+    rows["rate"] = rows["employed_in_field"] / rows["employed"]
+    latest = rows.sort_values(["program_id", "year"], ascending=[True, False]).groupby("program_id").head(2)
+    grouped = latest.groupby("program_id").agg(n=("rate", "size"), worst=("rate", "max"), year=("year", "max"))
+    flagged = grouped[(grouped["n"] == 2) & (grouped["worst"] < ALERT_RATE)]
+    by_program = latest[latest["program_id"].isin(flagged.index)].groupby("program_id")
+    return [
+        {
+            "program_id": int(program_id),
+            "year": int(flagged.loc[program_id, "year"]),
+            "rates": {str(int(r.year)): round(float(r.rate), 4) for r in group.itertuples()},
+        }
+        for program_id, group in by_program
+    ]
+
+
+def compute_period(year: int, quarter: int, *, on_progress: Callable[[int], None] | None = None) -> PeriodResult:
+    """Compute every metric of (year, quarter) for every scope; on_progress(n) after each metric."""
+    frames = load_frames(Period(year, quarter))
+    # Test-only knob (METRICS_TEST_DELAY_S): makes a run slow so a test can kill its worker mid-run.
+    delay = settings.METRICS_TEST_DELAY_S
+    long = supply_demand_long(frames)
+    tables = []
+    for done, (metric, step) in enumerate(STEPS, start=1):
+        table = supply_demand_match(frames, long) if metric == Metric.SUPPLY_DEMAND_MATCH else step(frames)
+        tables.append(finish(metric, table, frames))
+        if delay:
+            time.sleep(delay)
+        if on_progress:
+            on_progress(done)
+    return PeriodResult(
+        snapshots=[
+            {
+                "metric": row.metric,
+                "scope_type": row.scope_type,
+                "scope_id": row.scope_id,
+                "scope_name": row.scope_name,
+                "value": _none_if_nan(row.value),
+                "numerator": _none_if_nan(row.numerator),
+                "denominator": _none_if_nan(row.denominator),
+            }
+            for table in tables
+            for row in table.itertuples(index=False)
+        ],
+        supply_demand=_supply_demand_rows(frames, long),
+        alerts=program_alerts(frames),
+    )

@@ -1,0 +1,124 @@
+"""Reads of the metrics app shared by the dashboard, the API and exports. Readers read snapshots only."""
+
+import operator
+from functools import reduce
+
+from django.db.models import Q
+
+from .choices import Comparator, RunStatus, ScopeType, TargetStatus
+from .models import Alert, MetricRun, Snapshot, Target
+
+ON_TRACK_RATIO = 0.9
+
+
+def latest_period_with_snapshots() -> tuple[int, int] | None:
+    """The latest (year, quarter) that has snapshots, or None before the first run."""
+    row = Snapshot.objects.order_by("-year", "-quarter").values_list("year", "quarter").first()
+    return tuple(row) if row else None
+
+
+def trend(metric: str, scope_type: str = ScopeType.CITY, scope_id: str = "") -> list[tuple[int, int, float | None]]:
+    """(year, quarter, value) of a metric for one scope over every computed quarter, oldest first."""
+    return list(
+        Snapshot.objects.filter(metric=metric, scope_type=scope_type, scope_id=scope_id)
+        .order_by("year", "quarter")
+        .values_list("year", "quarter", "value")
+    )
+
+
+def period_snapshots(year: int, quarter: int, scope_type: str = ScopeType.CITY, scope_id: str = "") -> dict:
+    """{metric: Snapshot} of one scope in one period."""
+    snapshots = Snapshot.objects.filter(year=year, quarter=quarter, scope_type=scope_type, scope_id=scope_id)
+    return {s.metric: s for s in snapshots}
+
+
+def period_scopes(year: int, quarter: int, scope_type: str) -> list[tuple[str, str]]:
+    """(scope_id, scope_name) of the districts or colleges that have snapshots in the period, for drill-down."""
+    return list(
+        Snapshot.objects.filter(year=year, quarter=quarter, scope_type=scope_type)
+        .order_by("scope_id")
+        .values_list("scope_id", "scope_name")
+        .distinct()
+    )
+
+
+def latest_run(year: int, quarter: int, status: str | None = RunStatus.SUCCEEDED) -> MetricRun | None:
+    """The latest run of the period (by default the latest succeeded one)."""
+    runs = MetricRun.objects.filter(year=year, quarter=quarter)
+    if status:
+        runs = runs.filter(status=status)
+    return runs.order_by("-finished_at", "-id").first()
+
+
+def supply_demand_table(year: int, quarter: int, scope_type: str = ScopeType.CITY, scope_id: str = "") -> list[dict]:
+    """Per-cluster demand, supply and gap (demand − supply) of one scope, from the period's latest succeeded run.
+
+    Rows are the key clusters in their order, then "other"; each has cluster, cluster_name,
+    demand, supply, gap. Empty when the period has no succeeded run.
+    """
+    run = latest_run(year, quarter)
+    if run is None:
+        return []
+    return [row for row in run.supply_demand if row["scope_type"] == scope_type and row["scope_id"] == scope_id]
+
+
+def open_alerts():
+    """Open 限制招生预警, newest first, with program, college and major loaded."""
+    return Alert.objects.filter(status="open").select_related("program__college", "program__major")
+
+
+def _progress(target: Target, value: float | None, year: int, quarter: int) -> dict:
+    result = {"target": target, "value": value, "threshold": target.threshold, "ratio": None}
+    if value is None:
+        return {**result, "status": TargetStatus.NO_DATA}
+    at_least = target.comparator == Comparator.GTE
+    achieved = value >= target.threshold if at_least else value <= target.threshold
+    # Both ways ratio ≥ 1 means "holds": value ÷ threshold for ≥, threshold ÷ value for ≤.
+    if at_least:
+        ratio = value / target.threshold if target.threshold else None
+    else:
+        ratio = target.threshold / value if value else 1.0
+    result["ratio"] = ratio
+    if achieved:
+        return {**result, "status": TargetStatus.ACHIEVED}
+    if target.annual:
+        # An annual figure accumulates over the year: judge it against the year's pace so far.
+        pace = target.threshold * quarter / 4
+        in_time = quarter < 4
+        near = (value / pace if pace else 0) >= ON_TRACK_RATIO if at_least else ratio >= ON_TRACK_RATIO
+    else:
+        in_time = target.deadline_year is None or (year, quarter) < (target.deadline_year, 4)
+        near = ratio is not None and ratio >= ON_TRACK_RATIO
+    status = TargetStatus.ON_TRACK if (in_time and near) else TargetStatus.AT_RISK
+    return {**result, "status": status}
+
+
+def targets_progress(*, year: int, quarter: int, targets=None) -> list[dict]:
+    """Progress of every target (or of the given ones) in period (year, quarter); snapshots in one query.
+
+    Each item is {target, value, threshold, ratio, status}. ratio = value ÷ threshold for ≥ targets
+    and threshold ÷ value for ≤ targets (≥ 1 means the target holds; None if the threshold is 0).
+    Status:
+      - no_data: no snapshot of the target's metric and scope in the period, or its value is null;
+      - achieved: the value compares to the threshold as the target says;
+      - on_track: not achieved yet but near and in time — for annual targets (counted from 1 Jan)
+        the value is ≥ 90 % of the year's pro-rata pace (threshold × quarter ÷ 4) before Q4; for the
+        others ratio ≥ 0.9 and the deadline year's Q4 not yet reached (no deadline = always in time);
+      - at_risk: otherwise.
+    """
+    targets = list(Target.objects.all() if targets is None else targets)
+    if not targets:
+        return []
+    keys = reduce(operator.or_, (Q(metric=t.metric, scope_type=t.scope_type, scope_id=t.scope_id) for t in targets))
+    values = {
+        (m, t, i): v
+        for m, t, i, v in Snapshot.objects.filter(keys, year=year, quarter=quarter).values_list(
+            "metric", "scope_type", "scope_id", "value"
+        )
+    }
+    return [_progress(t, values.get((t.metric, t.scope_type, t.scope_id)), year, quarter) for t in targets]
+
+
+def target_progress(*, target: Target, year: int, quarter: int) -> dict:
+    """Progress of one target in period (year, quarter); the rule is on targets_progress."""
+    return targets_progress(year=year, quarter=quarter, targets=[target])[0]

@@ -1,0 +1,175 @@
+"""Writes of the metrics app: metric runs (create, enqueue, execute, reap), alerts, target progress."""
+
+import datetime
+import logging
+import time
+import traceback
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programs.choices import EnrollmentStatus
+
+from . import engine
+from .choices import AlertStatus, RunStatus
+from .models import Alert, MetricRun, Snapshot
+
+logger = logging.getLogger(__name__)
+
+# Progress counts the metrics plus one step for writing the snapshots.
+PROGRESS_TOTAL = len(engine.STEPS) + 1
+
+
+def current_period(today: datetime.date | None = None) -> tuple[int, int]:
+    """The (year, quarter) containing today (Asia/Shanghai)."""
+    today = today or timezone.localdate()
+    return today.year, (today.month - 1) // 3 + 1
+
+
+def previous_period(year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+@transaction.atomic
+def metric_run_create(*, year: int, quarter: int, by=None, trigger: str = "manual") -> MetricRun:
+    """A queued run of every metric of (year, quarter); validates the period."""
+    run = MetricRun(year=year, quarter=quarter, requested_by=by, trigger=trigger, progress_total=PROGRESS_TOTAL)
+    run.full_clean()
+    run.save()
+    return run
+
+
+def metric_run_enqueue(*, year: int, quarter: int, by=None, trigger: str = "manual") -> MetricRun:
+    """Create a run and hand it to Celery once the creating transaction commits.
+
+    Without a broker (CELERY_TASK_ALWAYS_EAGER) the task runs in-process right after the commit.
+    """
+    from .tasks import compute_period_task
+
+    with transaction.atomic():
+        run = metric_run_create(year=year, quarter=quarter, by=by, trigger=trigger)
+        transaction.on_commit(lambda: compute_period_task.delay(run.id))
+    return run
+
+
+def _touch(run_id: int, **fields) -> None:
+    # A plain UPDATE outside the snapshot transaction: in autocommit (the worker) it is visible at once.
+    MetricRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now(), **fields)
+
+
+def metric_run_execute(*, run_id: int) -> MetricRun | None:
+    """Claim a queued run, compute its period and replace the period's snapshots in one transaction.
+
+    Returns None when the run was not queued (already claimed by another worker, or reaped). Not
+    atomic on purpose: progress must be visible while computing, and a failure must be recorded
+    while the previous snapshots stay as they were.
+    """
+    # Claim with a conditional update: of two workers handed the same run, exactly one wins.
+    now = timezone.now()
+    claimed = MetricRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, progress_done=0, progress_total=PROGRESS_TOTAL
+    )
+    if claimed != 1:
+        return None
+    run = MetricRun.objects.get(pk=run_id)
+    started = time.monotonic()
+    try:
+        result = engine.compute_period(
+            run.year, run.quarter, on_progress=lambda done: _touch(run_id, progress_done=done)
+        )
+        computed = time.monotonic() - started
+        _store(run, result)
+    except Exception as exc:  # noqa: BLE001 — any failure must end the run as failed, not stuck in running
+        logger.exception("metric run %s failed", run_id)
+        MetricRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=8)}"[:10000],
+        )
+        run.refresh_from_db()
+        return run
+    logger.info(
+        "metric run %s %sQ%s: computed in %.2fs, stored in %.2fs",
+        run_id,
+        run.year,
+        run.quarter,
+        computed,
+        time.monotonic() - started - computed,
+    )
+    run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def _store(run: MetricRun, result: engine.PeriodResult) -> None:
+    """Replace the period's snapshots, record the supply–demand table and raise alerts — all or nothing."""
+    # Runs of the same period take turns here (lock their run rows in a fixed order), so two
+    # concurrent runs never interleave a delete and an insert of the unique snapshot rows.
+    list(MetricRun.objects.select_for_update().filter(year=run.year, quarter=run.quarter).order_by("pk").values("pk"))
+    if not MetricRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).exists():
+        raise RuntimeError(_("计算任务已不在运行状态（可能已被判定为中断），结果未保存。"))
+    now = timezone.now()
+    Snapshot.objects.filter(year=run.year, quarter=run.quarter).delete()
+    Snapshot.objects.bulk_create(
+        [Snapshot(year=run.year, quarter=run.quarter, computed_at=now, run=run, **row) for row in result.snapshots],
+        batch_size=2000,
+    )
+    _raise_alerts(run, result.alerts)
+    MetricRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.SUCCEEDED,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        progress_done=PROGRESS_TOTAL,
+        supply_demand=result.supply_demand,
+        error="",
+    )
+
+
+def _raise_alerts(run: MetricRun, candidates: list[dict]) -> None:
+    # ignore_conflicts on (program, year): a rerun raises nothing twice and never reopens a decided alert.
+    Alert.objects.bulk_create(
+        [Alert(program_id=c["program_id"], year=c["year"], rates=c["rates"], run=run) for c in candidates],
+        ignore_conflicts=True,
+    )
+
+
+def metric_runs_reap(*, stale_after: datetime.timedelta | None = None) -> int:
+    """Mark failed every running run whose heartbeat is older than stale_after (its worker died).
+
+    A run beats after each metric (seconds apart even at province scale), so the default of
+    METRICS_STALE_AFTER_S (10 min) only catches dead workers. Returns how many runs were reaped.
+    """
+    if stale_after is None:
+        stale_after = datetime.timedelta(seconds=settings.METRICS_STALE_AFTER_S)
+    cutoff = timezone.now() - stale_after
+    return MetricRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff).update(
+        status=RunStatus.FAILED,
+        finished_at=timezone.now(),
+        error=_("计算进程中断（超过 %(s)d 秒无心跳），已判定失败；请重新发起计算。")
+        % {"s": int(stale_after.total_seconds())},
+    )
+
+
+@transaction.atomic
+def alert_decide(*, alert: Alert, by, decision: str, note: str = "") -> Alert:
+    """The bureau decides an open alert: "restricted" also sets the program to 限制招生; "dismissed" does not."""
+    if decision not in (AlertStatus.RESTRICTED, AlertStatus.DISMISSED):
+        raise ValidationError({"decision": _("研判结果只能是“限制招生”或“忽略”。")})
+    alert = Alert.objects.select_for_update().select_related("program").get(pk=alert.pk)
+    if alert.status != AlertStatus.OPEN:
+        raise ValidationError({"decision": _("该预警已研判，不能重复处理。")})
+    if decision == AlertStatus.RESTRICTED:
+        program = alert.program
+        program.enrollment_status = EnrollmentStatus.RESTRICTED
+        program.full_clean()
+        program.save(update_fields=["enrollment_status"])
+    alert.status = decision
+    alert.decided_by = by
+    alert.decided_at = timezone.now()
+    alert.note = note
+    alert.full_clean()
+    alert.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    return alert

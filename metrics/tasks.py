@@ -1,0 +1,44 @@
+"""Celery tasks of the metrics app: thin wrappers over metrics.services (schedule in metrics.schedule)."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import services
+
+
+# acks_late + reject_on_worker_lost: a message whose worker dies is not lost. The run itself is
+# claimed by a conditional update, so a redelivered message never computes a run twice; a run whose
+# worker died stays "running" until reap_stale_runs marks it failed. Only a database that is briefly
+# unreachable (before the claim) is retried.
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    max_retries=3,
+)
+def compute_period_task(run_id: int) -> None:
+    """Execute one queued metric run."""
+    services.metric_run_execute(run_id=run_id)
+
+
+@shared_task
+def refresh_current_quarter() -> None:
+    """Nightly: recompute the quarter we are in, so the dashboard is at most a day old."""
+    year, quarter = services.current_period()
+    run = services.metric_run_create(year=year, quarter=quarter, trigger="beat_current")
+    services.metric_run_execute(run_id=run.id)
+
+
+@shared_task
+def compute_closed_quarter() -> None:
+    """First day of a quarter: compute the quarter that just closed, with its data complete."""
+    year, quarter = services.previous_period(*services.current_period())
+    run = services.metric_run_create(year=year, quarter=quarter, trigger="beat_closed")
+    services.metric_run_execute(run_id=run.id)
+
+
+@shared_task
+def reap_stale_runs() -> int:
+    """Mark failed the runs whose worker died (no heartbeat for METRICS_STALE_AFTER_S)."""
+    return services.metric_runs_reap()
