@@ -1,2 +1,173 @@
+"""REST resources of this app: targets, snapshots, metric-runs (POST by the bureau answers 202) and alerts."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+
+from portal.api import ScopedCreateMixin, ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedSerializer
+from portal.services import save_validated
+
+from . import services
+from .choices import AlertStatus
+from .filtersets import AlertFilterSet, MetricRunFilterSet, SnapshotFilterSet, TargetFilterSet
+from .models import Alert, MetricRun, Snapshot, Target
+
+
+class TargetSerializer(ScopedSerializer):
+    class Meta:
+        model = Target
+        fields = [
+            "id",
+            "metric",
+            "scope_type",
+            "scope_id",
+            "comparator",
+            "threshold",
+            "deadline_year",
+            "annual",
+            "source",
+            "order",
+        ]
+
+
+class SnapshotSerializer(ScopedSerializer):
+    class Meta:
+        model = Snapshot
+        fields = [
+            "id",
+            "metric",
+            "scope_type",
+            "scope_id",
+            "scope_name",
+            "year",
+            "quarter",
+            "value",
+            "numerator",
+            "denominator",
+            "computed_at",
+            "run",
+        ]
+
+
+class MetricRunSerializer(ScopedSerializer):
+    """A run; who requested it is personal data and stays out of the API."""
+
+    duration_s = serializers.FloatField(read_only=True, allow_null=True, help_text=_("耗时（秒）"))
+
+    class Meta:
+        model = MetricRun
+        fields = [
+            "id",
+            "year",
+            "quarter",
+            "status",
+            "progress_done",
+            "progress_total",
+            "queued_at",
+            "started_at",
+            "finished_at",
+            "duration_s",
+            "error",
+            "trigger",
+            "supply_demand",
+        ]
+        read_only_fields = [name for name in fields if name not in ("year", "quarter")]
+
+
+class AlertSerializer(ScopedSerializer):
+    college_code = serializers.CharField(source="program.college.code", read_only=True)
+    major_code = serializers.CharField(source="program.major.code", read_only=True)
+    schooling = serializers.CharField(source="program.schooling", read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "program",
+            "college_code",
+            "major_code",
+            "schooling",
+            "year",
+            "rates",
+            "status",
+            "raised_at",
+            "run",
+            "decided_at",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[AlertStatus.RESTRICTED, AlertStatus.DISMISSED], help_text=_("restricted 限制招生 | dismissed 忽略")
+    )
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+def target_save(*, instance: Target, by) -> Target:
+    """Targets have no rules beyond the model's own validation."""
+    instance._history_user = by
+    return save_validated(instance)
+
+
+class TargetViewSet(ScopedModelViewSet):
+    queryset = Target.objects.all()
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilterSet
+    search_fields = ["source", "metric"]
+    ordering_fields = ["order", "metric", "deadline_year", "threshold"]
+    save_service = staticmethod(target_save)
+
+
+class SnapshotViewSet(ScopedReadOnlyViewSet):
+    queryset = Snapshot.objects.all()
+    serializer_class = SnapshotSerializer
+    filterset_class = SnapshotFilterSet
+    search_fields = ["scope_name", "scope_id"]
+    ordering_fields = ["year", "quarter", "metric", "scope_type", "scope_id", "value", "computed_at"]
+
+
+class MetricRunViewSet(ScopedCreateMixin, ScopedReadOnlyViewSet):
+    """Runs are read by the bureau and agencies; `POST {year, quarter}` (bureau) queues one and answers 202."""
+
+    queryset = MetricRun.objects.all()
+    serializer_class = MetricRunSerializer
+    filterset_class = MetricRunFilterSet
+    search_fields = ["error", "trigger"]
+    ordering_fields = ["queued_at", "started_at", "finished_at", "year", "quarter", "status"]
+
+    def create_object(self, data):
+        # The task starts only once the run is committed (on_commit), so it never races its own row.
+        return services.metric_run_enqueue(year=data["year"], quarter=data["quarter"], by=self.user)
+
+    @extend_schema(responses={202: MetricRunSerializer})
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        response.status_code = status.HTTP_202_ACCEPTED
+        return response
+
+
+class AlertViewSet(ScopedReadOnlyViewSet):
+    queryset = Alert.objects.select_related("program__college", "program__major")
+    serializer_class = AlertSerializer
+    filterset_class = AlertFilterSet
+    search_fields = ["program__major__name", "program__college__name", "note"]
+    ordering_fields = ["year", "status", "raised_at", "decided_at"]
+
+    @extend_schema(request=DecisionSerializer, summary=_("研判预警（局端）：限制招生或忽略"))
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        alert = self.get_object()
+        body = DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self.respond(services.alert_decide(alert=alert, by=self.user, **body.validated_data))
+
+
 def register(router):
     """Register this app's resources on the /api/v1/ router."""
+    router.register("targets", TargetViewSet, basename="target")
+    router.register("snapshots", SnapshotViewSet, basename="snapshot")
+    router.register("metric-runs", MetricRunViewSet, basename="metric-run")
+    router.register("alerts", AlertViewSet, basename="alert")

@@ -1,2 +1,92 @@
+"""REST resource of this app: policies (惠企政策明白卡), with publish, archive and acknowledge actions."""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from enterprises.choices import EnterpriseTag
+from portal.api import ScopedCreateMixin, ScopedReadOnlyViewSet, ScopedSerializer, ScopedUpdateMixin
+from portal.roles import Action
+
+from . import selectors, services
+from .filtersets import PolicyCardFilterSet
+from .models import PolicyCard, PolicyDelivery
+
+
+class PolicyCardSerializer(ScopedSerializer):
+    audience_tags = serializers.ListField(
+        child=serializers.ChoiceField(choices=EnterpriseTag.choices),
+        required=False,
+        help_text=_("适用企业标签；空表示全部企业"),
+    )
+    deliveries_count = serializers.IntegerField(read_only=True, help_text=_("送达企业数"))
+    acknowledged_count = serializers.IntegerField(read_only=True, help_text=_("已知晓企业数"))
+    reach = serializers.FloatField(read_only=True, allow_null=True, help_text=_("应知尽知率（无送达时为空）"))
+
+    class Meta:
+        model = PolicyCard
+        fields = [
+            "id",
+            "title",
+            "category",
+            "summary",
+            "body",
+            "issuer",
+            "document_no",
+            "effective_from",
+            "effective_to",
+            "audience_tags",
+            "status",
+            "published_at",
+            "archived_at",
+            "deliveries_count",
+            "acknowledged_count",
+            "reach",
+        ]
+        read_only_fields = ["status", "published_at", "archived_at"]
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PolicyDelivery
+        fields = ["id", "card", "enterprise", "delivered_at", "acknowledged_at"]
+        read_only_fields = fields
+
+
+class PolicyCardViewSet(ScopedCreateMixin, ScopedUpdateMixin, ScopedReadOnlyViewSet):
+    """Cards are never deleted once written: a published card is archived, keeping its deliveries."""
+
+    queryset = selectors.card_reach(PolicyCard.objects.all())
+    serializer_class = PolicyCardSerializer
+    filterset_class = PolicyCardFilterSet
+    search_fields = ["title", "summary", "issuer", "document_no"]
+    ordering_fields = ["published_at", "effective_from", "effective_to", "title", "category", "reach"]
+    save_service = staticmethod(services.policy_card_save)
+    view_only_actions = ("acknowledge",)
+
+    @extend_schema(request=None, summary=_("发布并送达受众企业（局端）"))
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self.respond(services.policy_card_publish(card=self.get_object(), by=self.user))
+
+    @extend_schema(request=None, summary=_("归档（局端）"))
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        return self.respond(services.policy_card_archive(card=self.get_object(), by=self.user))
+
+    @extend_schema(request=None, responses=DeliverySerializer, summary=_("确认知晓（企业用户，对本企业收到的卡）"))
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        card = self.get_object()
+        delivery = PolicyDelivery.objects.restrict(self.user, Action.CHANGE).filter(card=card).first()
+        if delivery is None:
+            raise Http404(_("本单位没有收到这张政策卡。"))
+        return Response(DeliverySerializer(services.policy_acknowledge(delivery=delivery, by=self.user)).data)
+
+
 def register(router):
     """Register this app's resources on the /api/v1/ router."""
+    router.register("policies", PolicyCardViewSet, basename="policy")

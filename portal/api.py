@@ -1,22 +1,154 @@
-"""The base viewset of every resource.
+"""The base serializer and viewset of every resource of /api/v1/.
 
-Every domain viewset subclasses ScopedModelViewSet, which reads its queryset through
-`Model.objects.restrict(user, action)`: another enterprise's or college's row is a 404.
+Reads go through `Model.objects.restrict(user, "view")`, so another enterprise's or
+college's row is a 404. A detail write first finds the row the user can see (404 if
+absent), then asks `restrict(user, "change")`: a row the user sees but may not change is
+a 403. Writes call the domain services (never `Model.save()`); the services validate and
+raise ValidationError (→ 400) or PermissionDenied (→ 403). Related fields that name an
+owner (`owner_fields`: a college, a program, a demand list…) accept only rows the user
+may change, so naming someone else's college is a 400 "无效主键", and nothing is written.
 """
 
-from rest_framework import permissions, viewsets
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.response import Response
 
-from .roles import Action
+from .roles import Action, Role, role_of
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
-    """Base of every resource: the queryset is always restricted to what the user may see or change."""
+class ScopedSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose related fields offer only rows the requesting user may use."""
 
-    model = None
+    # Related fields naming the row's owner: restricted to what the user may *change*.
+    owner_fields: tuple[str, ...] = ()
 
-    def get_base_queryset(self):
-        return self.model.objects.all()
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        for name, field in fields.items():
+            relation = getattr(field, "child_relation", field)
+            queryset = getattr(relation, "queryset", None)
+            if field.read_only or queryset is None or not hasattr(queryset, "restrict"):
+                continue
+            action = Action.CHANGE if name in self.owner_fields else Action.VIEW
+            relation.queryset = queryset.restrict(user, action)
+        return fields
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """Scoped reads and the 404/403 rule for detail writes; the mixins below add the operations.
+
+    A viewset declares queryset, serializer_class, filterset_class, search/ordering fields and,
+    when it writes, its `save_service(instance=…, by=…)` (the `<entity>_save` services);
+    viewsets whose services take other arguments override `create_object` / `update_object`.
+    """
+
+    # Detail actions that need only to *see* the row (the service checks the rest).
+    view_only_actions: tuple[str, ...] = ()
+
+    @property
+    def model(self):
+        return self.queryset.model
+
+    @property
+    def user(self):
+        return self.request.user
 
     def get_queryset(self):
-        action = Action.VIEW if self.request.method in permissions.SAFE_METHODS else Action.CHANGE
-        return self.get_base_queryset().restrict(self.request.user, action)
+        return self.queryset.all().restrict(self.user, Action.VIEW)
+
+    def get_object(self):
+        instance = super().get_object()
+        if self.request.method not in permissions.SAFE_METHODS and self.action not in self.view_only_actions:
+            if not self.model.objects.restrict(self.user, Action.CHANGE).filter(pk=instance.pk).exists():
+                raise PermissionDenied(_("您可以查看此数据，但无权修改。"))
+        return instance
+
+    def respond(self, instance, status_code=status.HTTP_200_OK):
+        """The detail body of `instance` re-read through the list queryset (natural keys included)."""
+        fresh = self.get_queryset().filter(pk=instance.pk).first() or instance
+        return Response(self.get_serializer(fresh).data, status=status_code)
+
+    def check_still_changeable(self, instance):
+        # Safety net behind owner_fields and the services: a write may never leave a row
+        # outside what the user may change (e.g. moved into another college); rolled back.
+        if not self.model.objects.restrict(self.user, Action.CHANGE).filter(pk=instance.pk).exists():
+            raise PermissionDenied(_("只能维护本单位的数据。"))
+
+
+class ScopedReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """List and retrieve; the base of every resource."""
+
+
+class ScopedCreateMixin:
+    """POST through the service; `create_roles` says who may create rows at all."""
+
+    create_roles: tuple[str, ...] = (Role.BUREAU,)
+    save_service = None
+
+    def create_object(self, data: dict):
+        return self.save_service(instance=self.model(**data), by=self.user)
+
+    def create(self, request, *args, **kwargs):
+        if role_of(self.user) not in self.create_roles:
+            raise PermissionDenied(_("您无权新增此类数据。"))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = self.create_object(dict(serializer.validated_data))
+            self.check_still_changeable(instance)
+        return self.respond(instance, status.HTTP_201_CREATED)
+
+
+class ScopedUpdateMixin:
+    """PUT and PATCH through the service."""
+
+    save_service = None
+
+    def update_object(self, instance, data: dict):
+        for name, value in data.items():
+            setattr(instance, name, value)
+        return self.save_service(instance=instance, by=self.user)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = self.update_object(instance, dict(serializer.validated_data))
+            self.check_still_changeable(instance)
+        return self.respond(instance)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+
+class ScopedDestroyMixin:
+    """DELETE of a row the user may change; `destroy_roles` narrows it (None: whoever may change it)."""
+
+    destroy_roles: tuple[str, ...] | None = None
+
+    def destroy_object(self, instance):
+        instance._history_user = self.user
+        instance.delete()
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        if self.destroy_roles is not None and role_of(self.user) not in self.destroy_roles:
+            raise PermissionDenied(_("您无权删除此数据。"))
+        with transaction.atomic():
+            self.destroy_object(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ScopedModelViewSet(ScopedCreateMixin, ScopedUpdateMixin, ScopedDestroyMixin, ScopedReadOnlyViewSet):
+    """All five operations."""
+
+
+def changed_fields(instance, data: dict) -> dict:
+    """Only the fields whose value differs, so a full PUT does not 'change' fields a role may not write."""
+    return {name: value for name, value in data.items() if getattr(instance, name, object()) != value}

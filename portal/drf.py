@@ -4,8 +4,13 @@ Kept apart from portal.api because DRF imports these while loading its settings,
 before rest_framework.views can be imported.
 """
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination, permissions
+from rest_framework.exceptions import APIException
 
 from .roles import Role, role_of
 
@@ -28,15 +33,29 @@ class RolePermission(permissions.BasePermission):
         return role != Role.AGENCY
 
 
+class Conflict(APIException):
+    status_code = 409
+    default_detail = _("与已有数据冲突。")
+    default_code = "conflict"
+
+
 def exception_handler(exc, context):
-    """Django ValidationErrors raised by services become 400 with field-level messages."""
+    """Service errors become JSON: ValidationError → 400 with field-level messages; a delete of a row
+    still referenced (PROTECT) or a lost race on a unique key → 409."""
     from rest_framework.exceptions import ValidationError
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, ProtectedError | RestrictedError):
+        exc = Conflict(_("仍有其他数据引用它，不能删除。"))
+    elif isinstance(exc, IntegrityError):
+        exc = Conflict(_("与已有数据冲突（可能刚被他人修改），请刷新后重试。"))
+    elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = ValidationError(
-                {field: [m for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
+                {
+                    "non_field_errors" if field == NON_FIELD_ERRORS else field: [m for e in errs for m in e.messages]
+                    for field, errs in exc.error_dict.items()
+                }
             )
         else:
             exc = ValidationError({"non_field_errors": exc.messages})
