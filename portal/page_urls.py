@@ -11,5 +11,8 @@ urlpatterns = [
     path("colleges/", include("colleges.urls")),
     path("programs/", include("programs.urls")),
     path("policies/", include("policies.urls")),
+    path("report.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("metrics/scope/city/", views.scope_detail, {"scope_type": "city"}, name="scope_city"),
+    path("metrics/scope/<str:scope_type>/<str:scope_id>/", views.scope_detail, name="scope_detail"),
     path("metrics/", include("metrics.urls")),
 ]

@@ -80,6 +80,22 @@ def percent(value, digits=1):
     return f"{float(value) * 100:.{int(digits)}f}%"
 
 
+def format_figure(value, ratio: bool) -> str:
+    """A metric value as people read it: ratios in per cent (one decimal), counts as whole numbers."""
+    if value is None or value == "":
+        return "—"
+    value = float(value)
+    if ratio:
+        return f"{value * 100:.1f}%"
+    return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}"
+
+
+@register.filter
+def metric_value(value, ratio):
+    """{{ snapshot.value|metric_value:is_ratio }}"""
+    return format_figure(value, bool(ratio))
+
+
 @register.filter
 def bar_width(value):
     """A ratio as a CSS width percentage clamped to 0–100 (progress bars)."""

@@ -1,0 +1,137 @@
+"""Metric pages (SPEC 8): start a period and watch its run, review alerts, see targets.
+
+Runs and targets are the bureau's; a college admin reads its own college's alerts; anyone else gets 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from portal.pages import filtered, paginate, role_required, show_errors
+from portal.roles import Role, role_of
+
+from . import selectors, services
+from .choices import AlertStatus, RunStatus, TargetStatus
+from .engine import RATIO_METRICS
+from .filtersets import AlertFilterSet
+from .forms import AlertDecisionForm, RunForm
+from .models import Alert, MetricRun, Target
+
+bureau_only = role_required(Role.BUREAU)
+
+
+@bureau_only
+def run_list(request):
+    """Every run, newest first, and the form that starts a period."""
+    if request.method == "POST":
+        form = RunForm(request.POST)
+        if form.is_valid():
+            try:
+                run = services.metric_run_enqueue(
+                    year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], by=request.user
+                )
+            except ValidationError as error:
+                show_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("已发起 %(year)s 年第 %(quarter)s 季度的指标计算。") % {"year": run.year, "quarter": run.quarter},
+                )
+                return redirect("metrics:run_detail", pk=run.pk)
+    else:
+        year, quarter = services.current_period()
+        form = RunForm(initial={"year": year, "quarter": quarter})
+    runs = MetricRun.objects.restrict(request.user).select_related("requested_by").defer("supply_demand")
+    return render(request, "metrics/run_list.html", {"form": form, "page_obj": paginate(request, runs)})
+
+
+@bureau_only
+def run_detail(request, pk):
+    run = get_object_or_404(MetricRun.objects.restrict(request.user).select_related("requested_by"), pk=pk)
+    return render(request, "metrics/run_detail.html", {"run": run, "progress": _progress(run)})
+
+
+@require_GET
+@bureau_only
+def run_progress(request, pk):
+    """The run's progress as JSON, polled every 2 s by metrics/run_progress.js."""
+    run = get_object_or_404(MetricRun.objects.restrict(request.user).defer("supply_demand"), pk=pk)
+    return JsonResponse(_progress(run))
+
+
+def _progress(run: MetricRun) -> dict:
+    total = run.progress_total or 0
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "status_label": str(run.get_status_display()),
+        "done": run.progress_done,
+        "total": total,
+        "percent": round(100 * run.progress_done / total) if total else 0,
+        "finished": run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED),
+        "error": run.error,
+        "duration_s": run.duration_s,
+    }
+
+
+@role_required(Role.BUREAU, Role.COLLEGE)
+def alert_list(request):
+    """限制招生预警, filtered by status and year; a college admin sees only its own programs'."""
+    alerts = Alert.objects.restrict(request.user).select_related("program__college", "program__major", "decided_by")
+    filterset = filtered(request, AlertFilterSet, alerts)
+    years = Alert.objects.restrict(request.user).order_by("-year").values_list("year", flat=True).distinct()
+    return render(
+        request,
+        "metrics/alert_list.html",
+        {
+            "page_obj": paginate(request, filterset.qs),
+            "filter_errors": filterset.errors,
+            "statuses": AlertStatus.choices,
+            "years": list(years),
+            "selected_status": request.GET.get("status", ""),
+            "selected_year": request.GET.get("year", ""),
+        },
+    )
+
+
+@role_required(Role.BUREAU, Role.COLLEGE)
+def alert_detail(request, pk):
+    """One alert with its evidence; the bureau decides an open one (restrict enrolment or dismiss)."""
+    alert = get_object_or_404(
+        Alert.objects.restrict(request.user).select_related("program__college", "program__major", "decided_by", "run"),
+        pk=pk,
+    )
+    can_decide = role_of(request.user) == Role.BUREAU and alert.status == AlertStatus.OPEN
+    form = None
+    if can_decide:
+        form = AlertDecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.alert_decide(
+                    alert=alert, by=request.user, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"]
+                )
+            except ValidationError as error:
+                show_errors(form, error)
+            else:
+                messages.success(request, _("研判结果已保存。"))
+                return redirect("metrics:alert_detail", pk=alert.pk)
+    rates = sorted(alert.rates.items(), reverse=True)
+    return render(request, "metrics/alert_detail.html", {"alert": alert, "form": form, "rates": rates})
+
+
+@bureau_only
+def target_list(request):
+    """Every target with its progress in the latest period that has snapshots."""
+    period = selectors.latest_period_with_snapshots()
+    targets = Target.objects.restrict(request.user)
+    if period:
+        rows = selectors.targets_progress(year=period[0], quarter=period[1], targets=targets)
+    else:
+        rows = [{"target": target, "value": None, "ratio": None, "status": None} for target in targets]
+    for row in rows:
+        row["is_ratio"] = row["target"].metric in RATIO_METRICS
+        row["status_label"] = TargetStatus(row["status"]).label if row["status"] else ""
+    return render(request, "metrics/target_list.html", {"rows": rows, "period": period})
