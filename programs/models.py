@@ -104,13 +104,11 @@ class ProgramYear(models.Model):
         return f"{self.program} {self.year}"
 
     def clean(self):
+        figures = (self.graduates, self.employed, self.employed_in_field, self.employed_locally)
+        # Missing or negative figures are already reported per field by the field validators.
+        if any(value is None or value < 0 for value in figures):
+            return
         errors = {}
-        for field in ("enrolled", "admitted", "graduates", "employed", "employed_in_field", "employed_locally"):
-            value = getattr(self, field)
-            if value is not None and value < 0:
-                errors[field] = _("不能为负数。")
-        if errors:
-            raise ValidationError(errors)
         if self.employed > self.graduates:
             errors["employed"] = _("就业人数（%(employed)s）不能超过毕业生数（%(graduates)s）。") % {
                 "employed": self.employed,
