@@ -88,7 +88,8 @@ def test_key_clusters_overlapping_by_prefix_are_rejected(bureau_user, existing, 
     errors = errors_of(lambda: enterprise_services.cluster_save(instance=cluster, by=bureau_user))
 
     other = next(code for code in existing if code.startswith(new[0]) or new[0].startswith(code))
-    assert errors == {"industry_codes": [f"重点集群之间不得共享行业：{new[0]} 与集群「新能源汽车及零部件」的 {other} 重叠。"]}
+    message = f"重点集群之间不得共享行业：{new[0]} 与集群「新能源汽车及零部件」的 {other} 重叠。"
+    assert errors == {"industry_codes": [message]}
     assert IndustryCluster.objects.count() == 1
 
 
@@ -285,9 +286,7 @@ def test_policy_unknown_audience_tag_is_rejected(bureau_user):
 
     errors = errors_of(lambda: policy_services.policy_card_save(instance=card, by=bureau_user))
 
-    assert errors == {
-        "audience_tags": ["适用企业标签只能是：above_scale, specialized, little_giant, chain_leader"]
-    }
+    assert errors == {"audience_tags": ["适用企业标签只能是：above_scale, specialized, little_giant, chain_leader"]}
 
 
 # ---- the database holds the rules when full_clean() is bypassed ------------------------------
