@@ -1,0 +1,1123 @@
+"""The demo city behind `manage.py seed_demo`, and a province-sized variant for load tests.
+
+Everything is drawn from one random.Random(seed) in a fixed order and every date is relative
+to fixed anchors (TODAY = 2026-11-25), so a seed always gives the same rows. Rows are written
+with bulk_create in batches inside one transaction; demand lists, items and deliveries are
+generated chunk by chunk so the province scale never holds them all in memory.
+"""
+
+import contextlib
+import dataclasses
+import datetime
+import hashlib
+import io
+import json
+import math
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.cn import uscc as stdnum_uscc
+
+from colleges import models as cm
+from enterprises import models as em
+from enterprises.choices import COUNTED_LIST_STATUSES
+from enterprises.validators import codes_match
+from metrics import models as mm
+from policies import models as pm
+from portal.models import UserProfile
+from programs import models as prm
+
+from . import demo_reference as ref
+
+TODAY = datetime.date(2026, 11, 25)
+QUARTERS = [(y, q) for y in (2025, 2026) for q in (1, 2, 3, 4)]
+CURRENT_QUARTER = (2026, 4)
+DEMO_PASSWORD = "Demo@2026portal"
+BATCH = 5000
+SCHOOLING_YEARS = {"secondary": 3, "3yr_higher": 3, "5yr_higher": 5, "bachelor": 4}
+MAJOR_LEVEL = {"secondary": "secondary", "3yr_higher": "higher", "5yr_higher": "higher", "bachelor": "bachelor"}
+# Schooling forms a college of each kind runs, with their shares.
+KIND_SCHOOLING = {
+    "higher": (("3yr_higher", 0.75), ("5yr_higher", 0.25)),
+    "bachelor": (("bachelor", 0.6), ("3yr_higher", 0.4)),
+    "technician": (("secondary", 0.55), ("5yr_higher", 0.45)),
+    "secondary": (("secondary", 0.6), ("5yr_higher", 0.4)),
+}
+KIND_PROGRAM_WEIGHT = {"higher": 2.5, "bachelor": 1.5, "technician": 1.2, "secondary": 1.0}
+# Share of programs whose major serves a key cluster: the city's alignment target is 0.80.
+ALIGNED_SHARE = 0.82
+
+
+@dataclass(frozen=True)
+class ScaleSpec:
+    """How much of everything to make."""
+
+    name: str
+    colleges: int
+    programs: int
+    enterprises: int
+    program_years: tuple[int, ...]
+    filer_share: float  # enterprises that file demand lists at all
+    filing_rate: float  # chance a filer files in a given quarter
+    items_per_list: tuple[int, int]
+    training_bases: int
+    industry_colleges: int
+    order_classes_per_year: int
+    projects: int
+    sessions_per_year: int
+    certified_enterprises: int  # 产教融合型企业
+    feedback_per_card_quarter: int
+    alert_programs: int
+
+
+CITY = ScaleSpec(
+    name="city",
+    colleges=len(ref.CITY_COLLEGES),
+    programs=300,
+    enterprises=800,
+    program_years=(2023, 2024, 2025, 2026),
+    filer_share=0.4,
+    filing_rate=0.75,
+    items_per_list=(1, 6),
+    training_bases=30,
+    industry_colleges=12,
+    order_classes_per_year=25,
+    projects=35,
+    sessions_per_year=60,
+    certified_enterprises=40,
+    feedback_per_card_quarter=6,
+    alert_programs=6,
+)
+# 400 colleges, 12 000 programs, 60 000 program-years, 50 000 enterprises, ~800 000 demand items.
+PROVINCE = ScaleSpec(
+    name="province",
+    colleges=400,
+    programs=12000,
+    enterprises=50000,
+    program_years=(2022, 2023, 2024, 2025, 2026),
+    filer_share=0.5,
+    filing_rate=0.8,
+    items_per_list=(3, 7),
+    training_bases=600,
+    industry_colleges=240,
+    order_classes_per_year=500,
+    projects=700,
+    sessions_per_year=1200,
+    certified_enterprises=2500,
+    feedback_per_card_quarter=100,
+    alert_programs=120,
+)
+SCALES = {"city": CITY, "province": PROVINCE}
+
+
+def scaled(spec: ScaleSpec, factor: float) -> ScaleSpec:
+    """The spec with every count multiplied by factor (at least 1 of each): a small province for smoke tests."""
+    counts = {
+        f.name: max(1, math.ceil(getattr(spec, f.name) * factor)) for f in dataclasses.fields(spec) if f.type is int
+    }
+    counts["colleges"] = max(counts["colleges"], 4)
+    return dataclasses.replace(spec, name=f"{spec.name}×{factor:g}", **counts)
+
+
+class DemoDataExists(Exception):
+    """Raised instead of seeding over existing domain data."""
+
+
+# Models the reset empties, children before parents (raw deletes: no per-row signals or history).
+_RESET_ORDER = [
+    mm.Alert,
+    mm.Snapshot,
+    mm.MetricRun,
+    pm.PolicyFeedback,
+    pm.PolicyDelivery,
+    pm.PolicyCard,
+    prm.OrderClass,
+    prm.ProgramYear,
+    cm.DemandAssignment,
+    em.DemandItemEvent,
+    em.DemandItem,
+    em.DemandList,
+    cm.IndustryCollegePartner,
+    cm.IndustryCollege,
+    cm.TrainingBase,
+    cm.CooperationProject,
+    cm.TrainingSession,
+    prm.Program,
+    prm.Major,
+    cm.College,
+    em.Enterprise,
+    em.IndustryCluster,
+    em.Industry,
+]
+DEMO_USERS = [
+    ("bureau", "bureau"),
+    ("college", "college"),
+    ("enterprise", "enterprise"),
+    ("agency", "agency"),
+]
+
+
+def domain_data_exists() -> bool:
+    return any(model.objects.exists() for model in (em.Industry, em.Enterprise, cm.College, prm.Major))
+
+
+def reset_domain_data() -> None:
+    """Delete every domain row (and its history), the metric results computed from them and the demo users."""
+    UserProfile.objects.filter(college__isnull=False).delete()
+    UserProfile.objects.filter(enterprise__isnull=False).delete()
+    for model in _RESET_ORDER:
+        qs = model.objects.all()
+        qs._raw_delete(qs.db)
+        history = getattr(model, "history", None)
+        if history is not None:
+            hqs = history.model.objects.all()
+            hqs._raw_delete(hqs.db)
+    # Last, so deleting them has no domain rows left to update (reviewed_by, created_by …).
+    get_user_model().objects.filter(username__in=[u for u, _role in DEMO_USERS]).delete()
+
+
+@contextlib.contextmanager
+def _historic_timestamps(*fields):
+    """Let bulk_create keep the past timestamps we set on auto_now(_add) fields, then restore them."""
+    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+# auto_now(_add) fields whose past values the demo sets itself (see _historic_timestamps).
+STAMPED_FIELDS = [
+    model._meta.get_field(name)
+    for model, name in (
+        (em.DemandList, "created_at"),
+        (em.DemandItem, "created_at"),
+        (em.DemandItem, "updated_at"),
+        (em.DemandItemEvent, "at"),
+        (cm.DemandAssignment, "assigned_at"),
+        (pm.PolicyCard, "created_at"),
+        (pm.PolicyFeedback, "requested_at"),
+    )
+]
+
+
+def _copy_text(value) -> str:
+    """A value in PostgreSQL COPY text format."""
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _insert_rows(model, rows: list[dict], *, with_ids: bool = False) -> None:
+    """Insert rows given as {attname: value}; with_ids sets each row's "id".
+
+    On PostgreSQL this is COPY FROM STDIN (ids reserved from the table's sequence first):
+    building a model instance per row costs more than the database does, and the province
+    scale writes millions of rows. Elsewhere it is bulk_create.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        objs = [model(**row) for row in rows]
+        model.objects.bulk_create(objs, batch_size=BATCH)
+        if with_ids:
+            for row, obj in zip(rows, objs, strict=True):
+                row["id"] = obj.pk
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if with_ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
+            )
+            for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+                row["id"] = pk
+        fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
+        defaults = {f.attname: f.get_default() for f in fields if f.attname not in rows[0]}
+        buf = io.StringIO()
+        for row in rows:
+            buf.write(
+                "\t".join(_copy_text(row[f.attname] if f.attname in row else defaults[f.attname]) for f in fields)
+            )
+            buf.write("\n")
+        buf.seek(0)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN", buf)
+
+
+def _bulk_rows(model, rows: Iterable[dict], counts: dict) -> int:
+    """_insert_rows over any iterable of dict rows, BATCH at a time; returns how many were written."""
+    n, buf = 0, []
+    for row in rows:
+        buf.append(row)
+        if len(buf) >= BATCH:
+            _insert_rows(model, buf)
+            n += len(buf)
+            buf = []
+    _insert_rows(model, buf)
+    n += len(buf)
+    counts[model._meta.model_name] = counts.get(model._meta.model_name, 0) + n
+    return n
+
+
+def _bulk(model, rows: Iterable, counts: dict) -> int:
+    """bulk_create rows (a generator is fine) BATCH at a time; returns how many were written."""
+    n, buf = 0, []
+    for row in rows:
+        buf.append(row)
+        if len(buf) >= BATCH:
+            model.objects.bulk_create(buf, batch_size=BATCH)
+            n += len(buf)
+            buf = []
+    if buf:
+        model.objects.bulk_create(buf, batch_size=BATCH)
+        n += len(buf)
+    counts[model._meta.model_name] = counts.get(model._meta.model_name, 0) + n
+    return n
+
+
+def _at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _quarter_start(year: int, quarter: int) -> datetime.date:
+    return datetime.date(year, quarter * 3 - 2, 1)
+
+
+def _uscc(n: int, region: str) -> str:
+    """A valid USCC: 91 + region + a 9-character organisation code (GB 11714 check) + GB 32100 check."""
+    digits = f"{(n * 7654321 + 13579246) % 10**8:08d}"  # odd multiplier: a bijection on 8 digits
+    check = 11 - sum(int(d) * w for d, w in zip(digits, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+    body = f"91{region}{digits}" + {10: "X", 11: "0"}.get(check, str(check))
+    return body + stdnum_uscc.calc_check_digit(body)
+
+
+@dataclass
+class _Ent:
+    id: int
+    index: int
+    cluster: int | None  # index into CLUSTERS; None for other sectors
+    industry: str
+    district: str
+    brand: str
+    tags: tuple
+    scale: str
+
+
+@dataclass
+class _Prog:
+    id: int
+    college: int  # index into colleges
+    major: str
+    schooling: str
+    established: datetime.date
+    closed: datetime.date | None
+    clusters: tuple
+
+
+class _Seeder:
+    def __init__(self, spec: ScaleSpec, seed: int, log: Callable[[str], None]):
+        self.spec = spec
+        self.rng = random.Random(seed)
+        self.log = log
+        self.counts: dict[str, int] = {}
+        self.key_clusters = [i for i, c in enumerate(ref.CLUSTERS) if c[3]]
+
+    # ---- reference data -------------------------------------------------------------------
+    def reference(self):
+        codes = {code for code, _name in ref.INDUSTRIES}
+
+        def parent(code):
+            for cut in (len(code) - 1, len(code) - 2, 1):
+                if 0 < cut < len(code) and code[:cut] in codes:
+                    return code[:cut]
+            return ""
+
+        _bulk(em.Industry, (em.Industry(code=c, name=n, parent_code=parent(c)) for c, n in ref.INDUSTRIES), self.counts)
+        _bulk(
+            em.IndustryCluster,
+            (
+                em.IndustryCluster(code=c[0], name=c[1], industry_codes=c[2], is_key=c[3], order=i + 1)
+                for i, c in enumerate(ref.CLUSTERS)
+            ),
+            self.counts,
+        )
+        _bulk(
+            prm.Major,
+            (prm.Major(code=c, name=n, level=lv, industry_codes=ic) for c, n, lv, ic in ref.MAJORS),
+            self.counts,
+        )
+        # Industries enterprises are registered in: the most specific codes under each cluster.
+        self.cluster_industries = []
+        for cluster in ref.CLUSTERS:
+            under = [c for c in codes if any(c.startswith(p) for p in cluster[2])]
+            leaves = sorted(c for c in under if not any(o != c and o.startswith(c) for o in under))
+            self.cluster_industries.append(leaves)
+        self.major_clusters = {
+            code: tuple(
+                i for i in self.key_clusters if any(codes_match(a, b) for a in inds for b in ref.CLUSTERS[i][2])
+            )
+            for code, _n, _lv, inds in ref.MAJORS
+        }
+        self.majors_by_level = {}
+        for code, _n, level, _i in ref.MAJORS:
+            self.majors_by_level.setdefault(level, []).append(code)
+        self.major_names = {code: name for code, name, _lv, _i in ref.MAJORS}
+        self.cluster_majors = {k: [m for m, ks in self.major_clusters.items() if k in ks] for k in self.key_clusters}
+
+    # ---- users ----------------------------------------------------------------------------
+    def users(self, college_id: int, enterprise_id: int):
+        User = get_user_model()
+        hashed = make_password(DEMO_PASSWORD)  # hashed once: PBKDF2 is deliberately slow
+        owners = {"college": {"college_id": college_id}, "enterprise": {"enterprise_id": enterprise_id}}
+        made = {}
+        for username, role in DEMO_USERS:
+            user = User(username=username, password=hashed, is_staff=role == "bureau", is_superuser=role == "bureau")
+            user.save()
+            profile = UserProfile(user=user, role=role, **owners.get(role, {}))
+            profile.full_clean()
+            profile.save()
+            made[role] = user
+        validate_password(DEMO_PASSWORD, made["bureau"])
+        return made
+
+    # ---- colleges and programs ------------------------------------------------------------
+    def colleges(self):
+        rng = self.rng
+        if self.spec.name == "city":
+            rows = list(ref.CITY_COLLEGES)
+            self.districts = list(ref.CITY_DISTRICTS)
+        else:
+            self.districts = [f"{city}{d}" for city, (_c, ds) in ref.PROVINCE_CITIES.items() for d in ds]
+            kinds = ["higher"] * 35 + ["bachelor"] * 5 + ["technician"] * 15 + ["secondary"] * 45
+            rows, seen = [], set()
+            while len(rows) < self.spec.colleges:
+                district, field, kind = (
+                    rng.choice(self.districts),
+                    rng.choice(ref.PROVINCE_COLLEGE_FIELDS),
+                    rng.choice(kinds),
+                )
+                name = f"{district}{field}{ref.COLLEGE_KIND_WORDS[kind]}"
+                if name not in seen:
+                    seen.add(name)
+                    rows.append((name, kind, district))
+        objs = []
+        for i, (name, kind, district) in enumerate(rows):
+            code = f"{13100 + i:05d}" if kind in ("higher", "bachelor") else f"3132{80000 + i:06d}"
+            objs.append(cm.College(code=code, name=name, kind=kind, district=district))
+        cm.College.objects.bulk_create(objs, batch_size=BATCH)
+        self.counts["college"] = len(objs)
+        self.college_rows = [(c.id, c.kind, c.name) for c in objs]
+
+    def programs(self):
+        rng, spec = self.rng, self.spec
+        weights = [KIND_PROGRAM_WEIGHT[kind] * rng.uniform(0.8, 1.2) for _id, kind, _n in self.college_rows]
+        total = sum(weights)
+        self.progs: list[_Prog] = []
+        objs = []
+        for ci, (college_id, kind, _name) in enumerate(self.college_rows):
+            wanted = max(3, round(spec.programs * weights[ci] / total))
+            chosen: set[tuple[str, str]] = set()
+            for _attempt in range(wanted * 4):
+                if len(chosen) >= wanted:
+                    break
+                schooling = _weighted(rng, KIND_SCHOOLING[kind])
+                pool = self.majors_by_level[MAJOR_LEVEL[schooling]]
+                aligned = rng.random() < ALIGNED_SHARE
+                pool = [m for m in pool if bool(self.major_clusters[m]) == aligned] or pool
+                major = rng.choice(pool)
+                if (major, schooling) in chosen:
+                    continue
+                chosen.add((major, schooling))
+                emerging = rng.random() < 0.1
+                start_year = rng.randint(2021, 2024) if emerging else rng.randint(2005, 2020)
+                established = datetime.date(start_year, 9, 1)
+                closed = None
+                status = "normal"
+                if not emerging and rng.random() < 0.05:
+                    closed = datetime.date(rng.choice((2024, 2025, 2026)), 6, 30)
+                    status = "stopped"
+                prog = _Prog(0, ci, major, schooling, established, closed, self.major_clusters[major])
+                self.progs.append(prog)
+                objs.append(
+                    prm.Program(
+                        college_id=college_id,
+                        major_id=self._major_ids[major],
+                        schooling=schooling,
+                        established_on=established,
+                        closed_on=closed,
+                        enrollment_status=status,
+                        emerging=emerging,
+                    )
+                )
+        # A few old programs were restricted after low in-field rates in 2023–2024; others now raise alerts.
+        old_open = [i for i, p in enumerate(self.progs) if p.closed is None and p.established.year <= 2018]
+        picked = rng.sample(old_open, min(len(old_open), spec.alert_programs + max(1, spec.alert_programs // 3)))
+        self.alerting = set(picked[: spec.alert_programs])
+        self.restricted = set(picked[spec.alert_programs :])
+        for i in self.restricted:
+            objs[i].enrollment_status = "restricted"
+        prm.Program.objects.bulk_create(objs, batch_size=BATCH)
+        self.counts["program"] = len(objs)
+        for prog, obj in zip(self.progs, objs, strict=True):
+            prog.id = obj.id
+        # Colleges that can fill a cluster's demand: those with a program serving it.
+        self.cluster_colleges: dict[int, list[int]] = {}
+        for prog in self.progs:
+            for k in prog.clusters:
+                ids = self.cluster_colleges.setdefault(k, [])
+                college_id = self.college_rows[prog.college][0]
+                if college_id not in ids:
+                    ids.append(college_id)
+
+    def program_years(self):
+        rng = self.rng
+
+        def rows():
+            for i, prog in enumerate(self.progs):
+                length = SCHOOLING_YEARS[prog.schooling]
+                size = rng.randint(30, 110)
+                five_year = prog.schooling == "5yr_higher"
+                for year in self.spec.program_years:
+                    if prog.closed and year > prog.closed.year:
+                        break
+                    if year < prog.established.year:
+                        continue
+                    cohorts = min(length, year - prog.established.year)
+                    recruiting = prog.closed is None and not (i in self.restricted and year >= 2025)
+                    admitted = round(size * rng.uniform(0.9, 1.1)) if recruiting else 0
+                    graduates = employed = in_field = local = 0
+                    if year - prog.established.year >= length:
+                        graduates = round(size * rng.uniform(0.82, 0.97))
+                        employed = round(graduates * rng.uniform(0.86, 0.98))
+                        low = (i in self.alerting and year >= 2025) or (i in self.restricted and year in (2023, 2024))
+                        in_field = round(employed * (rng.uniform(0.38, 0.56) if low else rng.uniform(0.64, 0.93)))
+                        loc = min(0.99, max(0.6, rng.gauss(0.852, 0.05))) if five_year else rng.uniform(0.45, 0.85)
+                        local = round(employed * loc)
+                    yield {
+                        "program_id": prog.id,
+                        "year": year,
+                        "enrolled": round(size * max(cohorts, 0) * 0.95),
+                        "admitted": admitted,
+                        "graduates": graduates,
+                        "employed": employed,
+                        "employed_in_field": in_field,
+                        "employed_locally": local,
+                    }
+
+        _bulk_rows(prm.ProgramYear, rows(), self.counts)
+
+    # ---- enterprises ----------------------------------------------------------------------
+    def enterprises(self):
+        rng, spec = self.rng, self.spec
+        if spec.name == "city":
+            districts = [(d, w, code, "淮安") for d, (w, code) in ref.CITY_DISTRICTS.items()]
+        else:
+            districts = [
+                (f"{city}{d}", 1.0, code, city.removesuffix("市"))
+                for city, (code, ds) in ref.PROVINCE_CITIES.items()
+                for d in ds
+            ]
+        cluster_weights = [(i, c[4]) for i, c in enumerate(ref.CLUSTERS)] + [(None, 0.1)]
+        scales = (("large", 0.03), ("medium", 0.15), ("small", 0.5), ("micro", 0.32))
+        names: set[str] = set()
+        self.ents: list[_Ent] = []
+        objs = []
+        for n in range(spec.enterprises):
+            district, _w, region, prefix = _weighted(rng, [((d, w, c, p), w) for d, w, c, p in districts])
+            cluster = _weighted(rng, cluster_weights)
+            if n == 0:  # the demo clerk's enterprise: a large NEV chain leader in the city centre
+                cluster, (district, _w, region, prefix) = 0, districts[0]
+            if cluster is None:
+                industry, words = rng.choice(ref.OTHER_SECTORS[0]), ref.OTHER_SECTORS[1]
+            else:
+                industry, words = rng.choice(self.cluster_industries[cluster]), ref.CLUSTERS[cluster][5]
+            scale = "large" if n == 0 else _weighted(rng, scales)
+            for length in (2, 2, 2, 3, 3, 4):
+                brand = "".join(rng.sample(ref.BRAND_CHARS, length))
+                suffix = "股份有限公司" if scale == "large" and rng.random() < 0.5 else "有限公司"
+                name = f"{prefix}{brand}{rng.choice(words)}{suffix}"
+                if name not in names:
+                    break
+            names.add(name)
+            tags = []
+            if scale in ("large", "medium") or (scale == "small" and rng.random() < 0.25):
+                tags.append("above_scale")
+            if scale != "micro" and rng.random() < 0.1:
+                tags.append("specialized")
+                if rng.random() < 0.3:
+                    tags.append("little_giant")
+            self.ents.append(_Ent(0, n, cluster, industry, district, brand, (), scale))
+            objs.append(
+                em.Enterprise(
+                    uscc=_uscc(n + 1, region),
+                    name=name,
+                    industry_id=industry,
+                    district=district,
+                    scale=scale,
+                    tags=tags,
+                )
+            )
+        # Chain leaders (链主): the largest enterprises of each key cluster, at least four per cluster.
+        for k in self.key_clusters:
+            members = [e for e in self.ents if e.cluster == k]
+            members.sort(key=lambda e: (e.index != 0, ("large", "medium", "small", "micro").index(e.scale), e.index))
+            for e in members[: max(4, round(len(members) * 0.04))]:
+                obj = objs[e.index]
+                obj.scale = e.scale = "large" if e.scale in ("large", "medium") or e.index == 0 else "medium"
+                obj.tags = ["above_scale", "chain_leader"] + [t for t in obj.tags if t not in ("above_scale",)]
+        objs[0].tags = ["above_scale", "specialized", "chain_leader"]
+        # 产教融合型企业: certified in batches over the years, mostly above-scale enterprises.
+        candidates = [e.index for e in self.ents if "above_scale" in objs[e.index].tags]
+        certified = [0] + rng.sample(candidates[1:], min(len(candidates) - 1, spec.certified_enterprises - 1))
+        batches = [
+            datetime.date(y, m, d)
+            for y, m, d in (
+                (2020, 12, 30),
+                (2021, 12, 28),
+                (2022, 12, 30),
+                (2023, 12, 26),
+                (2024, 6, 28),
+                (2024, 12, 27),
+                (2025, 6, 30),
+                (2025, 12, 29),
+                (2026, 6, 30),
+            )
+        ]
+        for idx in certified:
+            objs[idx].integration_certified_on = rng.choice(batches) if idx else batches[2]
+        em.Enterprise.objects.bulk_create(objs, batch_size=BATCH)
+        self.counts["enterprise"] = len(objs)
+        for e, obj in zip(self.ents, objs, strict=True):
+            e.id, e.tags, e.scale = obj.id, tuple(obj.tags), obj.scale
+        self.demo_enterprise = self.ents[0]
+
+    # ---- demand lists and items -----------------------------------------------------------
+    def demand(self, bureau):
+        rng, spec = self.rng, self.spec
+        filers = [e for e in self.ents if e.index == 0 or rng.random() < spec.filer_share]
+        for year, quarter in QUARTERS:
+            start, end = _quarter_start(year, quarter), em.quarter_end(year, quarter)
+            current = (year, quarter) == CURRENT_QUARTER
+            if current:
+                statuses = (("draft", 0.4), ("submitted", 0.4), ("accepted", 0.15), ("returned", 0.05))
+            elif (year, quarter) == (2026, 3):
+                statuses = (("accepted", 0.55), ("submitted", 0.35), ("returned", 0.05), ("draft", 0.05))
+            else:
+                statuses = (("accepted", 0.72), ("submitted", 0.13), ("returned", 0.08), ("draft", 0.07))
+            filing = [e for e in filers if e.index == 0 or rng.random() < spec.filing_rate]
+            for chunk_start in range(0, len(filing), BATCH):
+                chunk = filing[chunk_start : chunk_start + BATCH]
+                lists = []
+                for e in chunk:
+                    status = _weighted(rng, statuses)
+                    if e.index == 0:  # the demo clerk has this quarter's list still to submit
+                        status = "draft" if current else "accepted"
+                    created = _at(start + datetime.timedelta(days=rng.randint(0, 20)), 9)
+                    submitted = reviewed = None
+                    if status != "draft":
+                        submitted = created + datetime.timedelta(days=rng.randint(1, 25), hours=rng.randint(0, 8))
+                        submitted = min(submitted, _at(TODAY, 9))
+                    if status in ("accepted", "returned"):
+                        reviewed = min(submitted + datetime.timedelta(days=rng.randint(1, 14)), _at(TODAY, 11))
+                    lists.append(
+                        {
+                            "enterprise_id": e.id,
+                            "year": year,
+                            "quarter": quarter,
+                            "status": status,
+                            "return_reason": rng.choice(ref.RETURN_REASONS) if status == "returned" else "",
+                            "submitted_at": submitted,
+                            "reviewed_at": reviewed,
+                            "reviewed_by_id": bureau.id if reviewed else None,
+                            "created_at": created,
+                        }
+                    )
+                _insert_rows(em.DemandList, lists, with_ids=True)
+                self.counts["demandlist"] = self.counts.get("demandlist", 0) + len(lists)
+                items, plans = [], []
+                for e, lst in zip(chunk, lists, strict=True):
+                    for _n in range(rng.randint(*spec.items_per_list)):
+                        item, colleges = self._item(e, lst, start, end)
+                        items.append(item)
+                        plans.append((lst, colleges))
+                for at in range(0, len(items), BATCH):
+                    _insert_rows(em.DemandItem, items[at : at + BATCH], with_ids=True)
+                self.counts["demanditem"] = self.counts.get("demanditem", 0) + len(items)
+                self._item_history(items, plans, bureau)
+
+    def _item(self, e: _Ent, lst: dict, start, end):
+        rng = self.rng
+        kind = _weighted(rng, (("talent", 0.55), ("training", 0.25), ("tech", 0.2)))
+        sector = ref.CLUSTERS[e.cluster] if e.cluster is not None else (None,) * 5 + ref.OTHER_SECTORS[1:]
+        if kind == "talent":
+            headcount = rng.randint(2, 40 if "chain_leader" in e.tags else 15)
+            title = f"{rng.choice(sector[6])}招聘"
+        elif kind == "training":
+            headcount = rng.randint(10, 120)
+            title = f"{rng.choice(sector[8]).removesuffix('培训')}培训"
+        else:
+            headcount = None
+            title = f"{rng.choice(sector[7])}技术攻关"
+        industry = e.industry
+        if e.cluster is not None and rng.random() < 0.1:
+            industry = rng.choice(self.cluster_industries[e.cluster])
+        major = ""
+        if kind == "talent" and e.cluster in self.key_clusters and rng.random() < 0.7:
+            major = rng.choice(self.cluster_majors[e.cluster] or [""])
+        due = end + datetime.timedelta(days=rng.randint(20, 240))
+        status, fulfilled_on, fulfilled_headcount = "open", None, None
+        if lst["status"] in COUNTED_LIST_STATUSES:
+            if rng.random() < 0.05:
+                status = "cancelled"
+            elif rng.random() < (0.78 if due <= TODAY else 0.2):
+                status = "fulfilled"
+                if rng.random() < 0.15:  # ticked off late
+                    fulfilled_on = due + datetime.timedelta(days=rng.randint(1, 45))
+                else:
+                    fulfilled_on = due - datetime.timedelta(days=rng.randint(0, 75))
+                fulfilled_on = min(max(fulfilled_on, start + datetime.timedelta(days=10)), TODAY)
+                if headcount:
+                    fulfilled_headcount = max(1, round(headcount * rng.uniform(0.6, 1.0)))
+            else:
+                status = _weighted(rng, (("open", 0.35), ("matched", 0.3), ("in_progress", 0.35)))
+        created = lst["created_at"] + datetime.timedelta(hours=rng.randint(0, 48))
+        item = {
+            "demand_list_id": lst["id"],
+            "kind": kind,
+            "title": title,
+            "industry_id": industry,
+            "major_code": major,
+            "headcount": headcount,
+            "due_on": due,
+            "status": status,
+            "fulfilled_on": fulfilled_on,
+            "fulfilled_headcount": fulfilled_headcount,
+            "created_at": created,
+            "updated_at": _at(fulfilled_on, 16) if fulfilled_on else created,
+        }
+        # Talent/training items that got anywhere go to one (sometimes two) colleges serving the cluster.
+        colleges = []
+        if status in ("matched", "in_progress", "fulfilled") and kind != "tech" and rng.random() < 0.6:
+            pool = self.cluster_colleges.get(e.cluster) or [c[0] for c in self.college_rows]
+            colleges = rng.sample(pool, min(len(pool), 2 if rng.random() < 0.15 else 1))
+        return item, colleges
+
+    def _item_history(self, items, plans, bureau):
+        """Status events (who and when) for every item that moved, and the college assignments."""
+        paths = {
+            "matched": ("matched",),
+            "in_progress": ("matched", "in_progress"),
+            "fulfilled": ("matched", "fulfilled"),
+            "cancelled": ("cancelled",),
+        }
+        latest = _at(TODAY, 12)
+        events, assignments = [], []
+        for item, (lst, colleges) in zip(items, plans, strict=True):
+            done = _at(item["fulfilled_on"], 16) if item["fulfilled_on"] else latest
+            base = min(
+                (lst["reviewed_at"] or lst["submitted_at"] or lst["created_at"]) + datetime.timedelta(days=3), done
+            )
+            previous = "open"
+            for step, to in enumerate(paths.get(item["status"], ())):
+                at = done if to == "fulfilled" else min(base + datetime.timedelta(days=7 * step), done)
+                events.append(
+                    {
+                        "item_id": item["id"],
+                        "from_status": previous,
+                        "to_status": to,
+                        "by_id": bureau.id,
+                        "at": at,
+                        "note": "",
+                    }
+                )
+                previous = to
+            for college_id in colleges:
+                assignments.append(
+                    {"item_id": item["id"], "college_id": college_id, "assigned_by_id": bureau.id, "assigned_at": base}
+                )
+        _bulk_rows(em.DemandItemEvent, events, self.counts)
+        _bulk_rows(cm.DemandAssignment, assignments, self.counts)
+
+    # ---- cooperation: industry colleges, bases, order classes, projects, sessions ----------
+    def cooperation(self):
+        rng, spec = self.rng, self.spec
+        colleges = self.college_rows
+        college_names = {cid: name for cid, _kind, name in colleges}
+        by_cluster = {k: [e for e in self.ents if e.cluster == k] for k in self.key_clusters}
+        live = [k for k in self.key_clusters if by_cluster[k]]  # a tiny smoke-test scale may leave a cluster empty
+        leaders = {k: [e for e in members if "chain_leader" in e.tags] for k, members in by_cluster.items()}
+        all_colleges = [c[0] for c in colleges]
+
+        # 产业学院: about two in three reach three chain-leader partners (the 100 % target is at risk).
+        industry_colleges, partners = [], []
+        leading = [c for c in colleges if c[1] != "secondary"] or colleges
+        for n in range(spec.industry_colleges):
+            college_id = leading[n % len(leading)][0]
+            k = live[n % len(live)]
+            cluster = ref.CLUSTERS[k]
+            industry_colleges.append(
+                cm.IndustryCollege(
+                    code=f"CYXY{n + 1:03d}",
+                    name=f"{college_names[college_id]}{cluster[1]}产业学院",
+                    college_id=college_id,
+                    cluster_id=self._cluster_ids[cluster[0]],
+                    established_on=datetime.date(rng.randint(2019, 2025), rng.choice((3, 9)), rng.choice((1, 15))),
+                )
+            )
+            n_leaders = rng.randint(3, 4) if n % 3 != 2 else rng.randint(0, 2)
+            chosen = rng.sample(leaders[k], min(n_leaders, len(leaders[k])))
+            others = [e for e in by_cluster[k] if "chain_leader" not in e.tags]
+            partners.append(chosen + rng.sample(others, min(len(others), rng.randint(2, 5))))
+        cm.IndustryCollege.objects.bulk_create(industry_colleges, batch_size=BATCH)
+        self.counts["industrycollege"] = len(industry_colleges)
+        _bulk(
+            cm.IndustryCollegePartner,
+            (
+                cm.IndustryCollegePartner(
+                    industry_college_id=ic.id, enterprise_id=e.id, is_chain_leader="chain_leader" in e.tags
+                )
+                for ic, chosen in zip(industry_colleges, partners, strict=True)
+                for e in chosen
+            ),
+            self.counts,
+        )
+
+        # 实训基地: mostly certified, a few closed; 厂中校 belong to an enterprise (half of them jointly).
+        def bases():
+            for n in range(spec.training_bases):
+                kind = _weighted(rng, (("school_factory", 0.45), ("factory_school", 0.35), ("public", 0.2)))
+                k = rng.choice(live)
+                college_id = rng.choice(all_colleges) if kind != "factory_school" or rng.random() < 0.5 else None
+                enterprise = rng.choice(by_cluster[k]) if kind == "factory_school" else None
+                if kind == "public":
+                    city = "淮安市" if spec.name == "city" else rng.choice(list(ref.PROVINCE_CITIES))
+                    name = f"{city}{ref.CLUSTERS[k][1]}公共实训基地"
+                elif enterprise is not None:
+                    name = f"{enterprise.brand}{ref.CLUSTERS[k][5][0]}厂中校实训基地"
+                else:
+                    name = f"{college_names[college_id]}{ref.CLUSTERS[k][1]}实训基地"
+                established = datetime.date(rng.randint(2014, 2025), rng.randint(1, 12), 1)
+                closed = None
+                if rng.random() < 0.06:
+                    closed = datetime.date(rng.randint(established.year + 1, 2026), 6, 30)
+                yield cm.TrainingBase(
+                    code=f"SXJD{n + 1:04d}",
+                    name=name,
+                    college_id=college_id,
+                    enterprise_id=enterprise.id if enterprise else None,
+                    kind=kind,
+                    certified=rng.random() < 0.9,
+                    established_on=established,
+                    closed_on=closed,
+                )
+
+        _bulk(cm.TrainingBase, bases(), self.counts)
+
+        # 订单班 / 冠名班: a program active that year with an enterprise of a cluster its major serves.
+        def order_classes():
+            seen = set()
+            for year in self.spec.program_years:
+                active = [
+                    p
+                    for p in self.progs
+                    if any(by_cluster.get(k) for k in p.clusters)
+                    and p.established.year < year
+                    and (p.closed is None or p.closed.year >= year)
+                ]
+                made = 0
+                for _attempt in range(spec.order_classes_per_year * 5):
+                    if made >= spec.order_classes_per_year or not active:
+                        break
+                    p = rng.choice(active)
+                    e = rng.choice(by_cluster[rng.choice([k for k in p.clusters if by_cluster.get(k)])])
+                    kind = "named" if rng.random() < 0.4 else "order"
+                    if kind == "named":
+                        name = f"{e.brand}冠名班（{year}级）"
+                    else:
+                        name = f"{e.brand}{self.major_names[p.major]}订单班"
+                    if (p.id, e.id, year, name) in seen:
+                        continue
+                    seen.add((p.id, e.id, year, name))
+                    made += 1
+                    yield prm.OrderClass(
+                        program_id=p.id, enterprise_id=e.id, year=year, name=name, seats=rng.randint(20, 50), kind=kind
+                    )
+
+        _bulk(prm.OrderClass, order_classes(), self.counts)
+
+        # 产学合作协同育人项目: some finished, most running.
+        def projects():
+            for n in range(spec.projects):
+                k = rng.choice(live)
+                started = datetime.date(rng.randint(2021, 2026), rng.choice((1, 3, 6, 9)), 1)
+                ended = datetime.date(started.year + rng.randint(1, 3), 12, 31) if rng.random() < 0.35 else None
+                yield cm.CooperationProject(
+                    code=f"XTYR{n + 1:04d}",
+                    name=f"{rng.choice(ref.CLUSTERS[k][7])}产学合作协同育人项目",
+                    college_id=rng.choice(self.cluster_colleges.get(k) or all_colleges),
+                    enterprise_id=rng.choice(by_cluster[k]).id,
+                    started_on=started,
+                    ended_on=ended,
+                )
+
+        _bulk(cm.CooperationProject, projects(), self.counts)
+
+        # 职工技能培训: sessions through each year, this year only up to today.
+        def sessions():
+            seen = set()
+            for year in self.spec.program_years:
+                first = datetime.date(year, 1, 1)
+                days = (min(datetime.date(year, 12, 31), TODAY) - first).days
+                count = round(spec.sessions_per_year * (days + 1) / 365)
+                made = 0
+                for _attempt in range(count * 5):
+                    if made >= count:
+                        break
+                    k = rng.choice(live)
+                    e = rng.choice(by_cluster[k])
+                    college_id = rng.choice(self.cluster_colleges.get(k) or all_colleges)
+                    title = f"{rng.choice(ref.CLUSTERS[k][8]).removesuffix('培训')}培训班"
+                    held = first + datetime.timedelta(days=rng.randint(0, days))
+                    if (college_id, e.id, title, held) in seen:
+                        continue
+                    seen.add((college_id, e.id, title, held))
+                    made += 1
+                    yield cm.TrainingSession(
+                        college_id=college_id,
+                        enterprise_id=e.id,
+                        title=title,
+                        held_on=held,
+                        trainees=rng.randint(20, 160),
+                    )
+
+        _bulk(cm.TrainingSession, sessions(), self.counts)
+
+    # ---- policy cards -----------------------------------------------------------------------
+    def policies(self, bureau, clerk):
+        rng, spec = self.rng, self.spec
+        cards = []
+        for title, category, summary, body, issuer, doc, frm, to, tags, status, published in ref.POLICY_CARDS:
+            cards.append(
+                pm.PolicyCard(
+                    title=title,
+                    category=category,
+                    summary=summary,
+                    body=body,
+                    issuer=issuer,
+                    document_no=doc,
+                    effective_from=datetime.date.fromisoformat(frm),
+                    effective_to=datetime.date.fromisoformat(to) if to else None,
+                    audience_tags=tags,
+                    status=status,
+                    published_at=_at(datetime.date.fromisoformat(published), 9) if published else None,
+                    archived_at=_at(datetime.date(2026, 1, 5), 9) if status == "archived" else None,
+                    created_by=bureau,
+                    created_at=_at(datetime.date.fromisoformat(published or "2026-11-02"), 8),
+                )
+            )
+        pm.PolicyCard.objects.bulk_create(cards)
+        self.counts["policycard"] = len(cards)
+        now = _at(TODAY, 9)
+
+        def audience(card):
+            wanted = set(card.audience_tags)
+            return [e for e in self.ents if not wanted or wanted.intersection(e.tags)]
+
+        def deliveries():
+            for card in cards:
+                if card.published_at is None:
+                    continue
+                for e in audience(card):
+                    acknowledged = None
+                    # The demo clerk leaves this year's cards to acknowledge during the demo.
+                    if rng.random() < 0.62 and not (e.index == 0 and card.published_at.year == 2026):
+                        acknowledged = min(card.published_at + datetime.timedelta(hours=rng.randint(4, 24 * 60)), now)
+                    yield {
+                        "card_id": card.id,
+                        "enterprise_id": e.id,
+                        "delivered_at": card.published_at,
+                        "acknowledged_at": acknowledged,
+                        "acknowledged_by_id": clerk.id if acknowledged and e.index == 0 else None,
+                    }
+
+        _bulk_rows(pm.PolicyDelivery, deliveries(), self.counts)
+
+        def feedback():
+            for card in cards:
+                if card.status != "published":
+                    continue
+                reached = audience(card)
+                for year, quarter in QUARTERS:
+                    if em.quarter_end(year, quarter) <= card.published_at.date():
+                        continue
+                    sample = rng.sample(reached, min(len(reached), spec.feedback_per_card_quarter))
+                    demo = self.ents[0]
+                    if (year, quarter) == CURRENT_QUARTER and reached[0] is demo and demo not in sample:
+                        sample.append(demo)  # an open question for the demo clerk to answer
+                    requested = _at(_quarter_start(year, quarter) + datetime.timedelta(days=20), 9)
+                    for e in sample:
+                        answered = (year, quarter) != CURRENT_QUARTER and rng.random() < 0.6
+                        yield {
+                            "card_id": card.id,
+                            "enterprise_id": e.id,
+                            "year": year,
+                            "quarter": quarter,
+                            "requested_at": requested,
+                            "benefited": (rng.random() < 0.75) if answered else None,
+                            "comment": rng.choice(ref.FEEDBACK_COMMENTS) if answered else "",
+                            "answered_at": requested + datetime.timedelta(days=rng.randint(2, 30))
+                            if answered
+                            else None,
+                        }
+
+        _bulk_rows(pm.PolicyFeedback, feedback(), self.counts)
+
+    # ---- the whole run --------------------------------------------------------------------
+    def run(self):
+        steps = []
+
+        def step(label, fn, *args):
+            began = time.perf_counter()
+            result = fn(*args)
+            steps.append((label, time.perf_counter() - began))
+            self.log(f"  {label}: {steps[-1][1]:.1f}s")
+            return result
+
+        with _historic_timestamps(*STAMPED_FIELDS):
+            step("reference", self.reference)
+            self._major_ids = dict(prm.Major.objects.values_list("code", "id"))
+            self._cluster_ids = dict(em.IndustryCluster.objects.values_list("code", "id"))
+            step("colleges", self.colleges)
+            step("programs", self.programs)
+            step("program years", self.program_years)
+            step("enterprises", self.enterprises)
+            users = step("users", self.users, self.college_rows[0][0], self.demo_enterprise.id)
+            step("demand lists", self.demand, users["bureau"])
+            step("cooperation", self.cooperation)
+            step("policies", self.policies, users["bureau"], users["enterprise"])
+        return users
+
+
+def _weighted(rng: random.Random, choices):
+    """One value of (value, weight) pairs."""
+    total = sum(w for _v, w in choices)
+    x = rng.random() * total
+    for value, weight in choices:
+        x -= weight
+        if x < 0:
+            return value
+    return choices[-1][0]
+
+
+def seed(
+    *, spec: ScaleSpec = CITY, seed: int = 2026, reset: bool = False, log: Callable[[str], None] = lambda _m: None
+) -> dict:
+    """Fill the database with the demo data of `spec`, in one transaction.
+
+    Refuses (DemoDataExists) when domain data is already there, unless reset=True, which first
+    deletes all domain data. Returns the row counts, the elapsed seconds and the demo logins.
+    """
+    began = time.perf_counter()
+    with transaction.atomic():
+        if domain_data_exists():
+            if not reset:
+                raise DemoDataExists(_("数据库中已有业务数据，未生成演示数据。如需清空后重新生成，请加 --reset。"))
+            reset_domain_data()
+        seeder = _Seeder(spec, seed, log)
+        users = seeder.run()
+    return {
+        "counts": seeder.counts,
+        "seconds": time.perf_counter() - began,
+        "users": [(u.username, role) for role, u in users.items()],
+        "password": DEMO_PASSWORD,
+    }
+
+
+def digest() -> str:
+    """A SHA-256 of the seeded content by natural keys (no ids, no wall-clock times): equal seeds, equal digests."""
+    h = hashlib.sha256()
+
+    def feed(rows):
+        for row in sorted(rows, key=repr):
+            h.update(repr(row).encode())
+
+    feed(em.Industry.objects.values_list("code", "name", "parent_code"))
+    feed(em.IndustryCluster.objects.values_list("code", "industry_codes", "is_key"))
+    feed(prm.Major.objects.values_list("code", "name", "level", "industry_codes"))
+    feed(cm.College.objects.values_list("code", "name", "kind", "district"))
+    feed(
+        em.Enterprise.objects.values_list(
+            "uscc", "name", "industry_id", "district", "scale", "tags", "integration_certified_on"
+        )
+    )
+    feed(
+        prm.Program.objects.values_list(
+            "college__code", "major__code", "schooling", "established_on", "closed_on", "enrollment_status", "emerging"
+        )
+    )
+    feed(
+        prm.ProgramYear.objects.values_list(
+            "program__college__code",
+            "program__major__code",
+            "program__schooling",
+            "year",
+            "enrolled",
+            "admitted",
+            "graduates",
+            "employed",
+            "employed_in_field",
+            "employed_locally",
+        )
+    )
+    feed(
+        em.DemandList.objects.values_list(
+            "enterprise__uscc", "year", "quarter", "status", "submitted_at", "reviewed_at"
+        )
+    )
+    feed(
+        em.DemandItem.objects.values_list(
+            "demand_list__enterprise__uscc",
+            "demand_list__year",
+            "demand_list__quarter",
+            "kind",
+            "title",
+            "industry_id",
+            "major_code",
+            "headcount",
+            "due_on",
+            "status",
+            "fulfilled_on",
+            "fulfilled_headcount",
+        )
+    )
+    feed(
+        em.DemandItemEvent.objects.values_list("item__demand_list__enterprise__uscc", "item__title", "to_status", "at")
+    )
+    feed(cm.DemandAssignment.objects.values_list("item__demand_list__enterprise__uscc", "item__title", "college__code"))
+    feed(cm.IndustryCollege.objects.values_list("code", "name", "college__code", "cluster__code", "established_on"))
+    feed(cm.IndustryCollegePartner.objects.values_list("industry_college__code", "enterprise__uscc", "is_chain_leader"))
+    feed(cm.TrainingBase.objects.values_list("code", "name", "college__code", "enterprise__uscc", "kind", "certified"))
+    feed(prm.OrderClass.objects.values_list("program__college__code", "enterprise__uscc", "year", "name", "seats"))
+    feed(cm.CooperationProject.objects.values_list("code", "name", "college__code", "enterprise__uscc", "started_on"))
+    feed(cm.TrainingSession.objects.values_list("college__code", "enterprise__uscc", "title", "held_on", "trainees"))
+    feed(pm.PolicyDelivery.objects.values_list("card__title", "enterprise__uscc", "acknowledged_at"))
+    feed(pm.PolicyFeedback.objects.values_list("card__title", "enterprise__uscc", "year", "quarter", "benefited"))
+    return h.hexdigest()
