@@ -1,0 +1,87 @@
+"""Races between two bureau users on the same row: exactly one wins, nothing is lost.
+
+Each thread has its own database connection (Django connections are per thread), so the two
+calls really run as two concurrent transactions; that needs PostgreSQL's row locks.
+"""
+
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from enterprises import services
+from enterprises.models import DemandItem, DemandItemEvent
+from tests import factories as f
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite serialises writers on a database lock, there is no row-level race to test",
+    ),
+]
+
+
+def _race(calls):
+    """Run each call in its own thread, released together; return the outcome of each call."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = call()
+        except Exception as error:  # the outcome under test: collected, asserted by the caller
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def test_two_bureau_users_fulfilling_the_same_item_make_exactly_one_transition(transactional_db):
+    first = f.ProfileFactory(user=f.UserFactory(username="bureau_a"), role="bureau").user
+    second = f.ProfileFactory(user=f.UserFactory(username="bureau_b"), role="bureau").user
+    item_id = f.DemandItemFactory(status="in_progress", headcount=10).pk
+
+    def fulfil(user, headcount):
+        # Each request loads its own copy of the item, as two browser tabs would.
+        item = DemandItem.objects.get(pk=item_id)
+        return services.demand_item_fulfil(item=item, by=user, on=datetime.date(2025, 6, 30), headcount=headcount)
+
+    outcomes = _race([lambda: fulfil(first, 8), lambda: fulfil(second, 9)])
+
+    winners = [i for i, outcome in enumerate(outcomes) if isinstance(outcome, DemandItem)]
+    losers = [outcome for outcome in outcomes if isinstance(outcome, ValidationError)]
+    assert (len(winners), len(losers)) == (1, 1), outcomes
+    winner_user, winner_headcount = [(first, 8), (second, 9)][winners[0]]
+    item = DemandItem.objects.get(pk=item_id)
+    assert losers[0].message_dict == {"status": [f"需求「{item.title}」已销号，不能重复销号。"]}
+    assert (item.status, item.fulfilled_headcount) == ("fulfilled", winner_headcount)
+    events = DemandItemEvent.objects.filter(item_id=item_id, to_status="fulfilled")
+    assert list(events.values_list("from_status", "by")) == [("in_progress", winner_user.pk)]
+
+
+def test_concurrent_transitions_to_different_states_serialise(transactional_db):
+    first = f.ProfileFactory(user=f.UserFactory(username="bureau_a"), role="bureau").user
+    second = f.ProfileFactory(user=f.UserFactory(username="bureau_b"), role="bureau").user
+    item_id = f.DemandItemFactory(status="in_progress").pk
+
+    def move(user, to_status):
+        item = DemandItem.objects.get(pk=item_id)
+        return services.demand_item_transition(item=item, to_status=to_status, by=user)
+
+    outcomes = _race([lambda: move(first, "cancelled"), lambda: move(second, "fulfilled")])
+
+    # Whichever came second found a final state and was refused: one event, no lost update.
+    assert sum(isinstance(o, DemandItem) for o in outcomes) == 1, outcomes
+    assert sum(isinstance(o, ValidationError) for o in outcomes) == 1, outcomes
+    final = DemandItem.objects.get(pk=item_id).status
+    assert list(DemandItemEvent.objects.filter(item_id=item_id).values_list("to_status", flat=True)) == [final]
