@@ -30,6 +30,13 @@ def model_field(model, name):
     return _fields_cache[key]
 
 
+def _choice_values(field) -> frozenset:
+    key = (field, "choices")
+    if key not in _fields_cache:
+        _fields_cache[key] = frozenset(str(value) for value, _label in field.choices)
+    return _fields_cache[key]
+
+
 def messages_of(error: ValidationError) -> str:
     return "".join(error.messages)
 
@@ -61,8 +68,7 @@ class Row:
         if isinstance(field, models.IntegerField):
             value = self.integer(column, minimum=0 if isinstance(field, POSITIVE_FIELDS) else None)
         elif field.choices:
-            allowed = [str(value) for value, _label in field.choices]
-            if raw not in allowed:
+            if raw not in _choice_values(field):
                 options = "、".join(f"{value}（{label}）" for value, label in field.choices)
                 return self.error(
                     column,
@@ -146,6 +152,8 @@ class Row:
     def list_field(self, column: str, model, name: str | None = None):
         """A list cell checked by the validators of a JSON list field (e.g. industry codes)."""
         values = self.items(column)
+        if not values:
+            return self.error(column, _("「%(column)s」不能为空。") % {"column": column})
         try:
             model_field(model, name or column).run_validators(values)
         except ValidationError as exc:

@@ -228,38 +228,43 @@ def _copy_text(value) -> str:
 def _insert_rows(model, rows: list[dict], *, with_ids: bool = False) -> None:
     """Insert rows given as {attname: value}; with_ids sets each row's "id".
 
-    On PostgreSQL this is COPY FROM STDIN (ids reserved from the table's sequence first):
-    building a model instance per row costs more than the database does, and the province
-    scale writes millions of rows. Elsewhere it is bulk_create.
+    Building a model instance per row costs far more than the database does (the province
+    writes millions of rows), so rows go in as plain values: COPY FROM STDIN on PostgreSQL,
+    with ids reserved from the table's sequence; executemany elsewhere, with ids counted on
+    from the largest one (SQLite's write lock is ours for the whole transaction).
     """
     if not rows:
         return
-    if connection.vendor != "postgresql":
-        objs = [model(**row) for row in rows]
-        model.objects.bulk_create(objs, batch_size=BATCH)
-        if with_ids:
-            for row, obj in zip(rows, objs, strict=True):
-                row["id"] = obj.pk
-        return
-    table = model._meta.db_table
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        if with_ids:
+        if with_ids and connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [model._meta.db_table, len(rows)],
             )
             for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
                 row["id"] = pk
+        elif with_ids:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+            start = cursor.fetchone()[0] + 1
+            for n, row in enumerate(rows):
+                row["id"] = start + n
         fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
         defaults = {f.attname: f.get_default() for f in fields if f.attname not in rows[0]}
-        buf = io.StringIO()
-        for row in rows:
-            buf.write(
-                "\t".join(_copy_text(row[f.attname] if f.attname in row else defaults[f.attname]) for f in fields)
-            )
-            buf.write("\n")
-        buf.seek(0)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN", buf)
+        if connection.vendor == "postgresql":
+            buf = io.StringIO()
+            for row in rows:
+                buf.write("\t".join(_copy_text(row.get(f.attname, defaults.get(f.attname))) for f in fields))
+                buf.write("\n")
+            buf.seek(0)
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buf)
+        else:
+            params = [
+                [f.get_db_prep_save(row.get(f.attname, defaults.get(f.attname)), connection) for f in fields]
+                for row in rows
+            ]
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", params)
 
 
 def _bulk_rows(model, rows: Iterable[dict], counts: dict) -> int:

@@ -117,6 +117,11 @@ ENTITY_LABELS = {
 }
 
 
+def _complete(values: dict) -> bool:
+    """Every cell parsed: the model's clean() can judge the row (even if a reference is missing)."""
+    return INVALID not in values.values()
+
+
 class _Importer:
     def __init__(self, tables: dict[str, Table], log: ErrorLog, user):
         self.tables, self.log, self.user = tables, log, user
@@ -125,6 +130,7 @@ class _Importer:
         self.result = ImportResult()
         self.new_keys: dict[str, set] = defaultdict(set)  # natural keys that the bundle brings
         self.new_enterprise_industry: dict[str, str] = {}
+        self.scratch: dict = {}
         self.failed_keys: dict[str, list] = defaultdict(list)  # keys of bad rows: not reported again as missing
 
     # ---------------------------------------------------------------- preload
@@ -228,8 +234,14 @@ class _Importer:
             )
         return value
 
-    def _clean(self, row: Row, instance, columns: dict[str, str] | None = None):
-        """Run the model's own clean(); its field errors are reported under their columns."""
+    def _clean(self, row: Row, model, values: dict, columns: dict[str, str] | None = None):
+        """Run the model's own clean() on the row's values; its field errors are reported under their columns."""
+        # clean() only reads attributes, so one scratch instance per model is refilled for every row:
+        # building a model instance per row would cost more than the rest of the validation.
+        instance = self.scratch.get(model)
+        if instance is None:
+            instance = self.scratch[model] = model()
+        instance.__dict__.update(values)
         try:
             instance.clean()
         except ValidationError as exc:
@@ -260,8 +272,8 @@ class _Importer:
     # industries
     def _parse_industries(self, row: Row):
         values = {name: row.field(name, Industry) for name in ("code", "name", "parent_code")}
-        if row.ok:
-            self._clean(row, Industry(**values))
+        if _complete(values):
+            self._clean(row, Industry, values)
         return Parsed(row.number, (values["code"],), values)
 
     def _check_industries(self, table):
@@ -351,8 +363,8 @@ class _Importer:
             name: row.field(name, Program)
             for name in ("schooling", "established_on", "closed_on", "enrollment_status", "emerging")
         }
-        if row.ok:
-            self._clean(row, Program(**values))
+        if _complete(values):
+            self._clean(row, Program, values)
         return Parsed(
             row.number,
             (college, major, values["schooling"]),
@@ -368,8 +380,8 @@ class _Importer:
         program = self._program_key(row)
         numbers = ("year", "enrolled", "admitted", "graduates", "employed", "employed_in_field", "employed_locally")
         values = {name: row.field(name, ProgramYear) for name in numbers}
-        if row.ok:
-            self._clean(row, ProgramYear(**values))
+        if _complete(values):
+            self._clean(row, ProgramYear, values)
         return Parsed(
             row.number, (*program, values["year"]) if row.ok else (), values, {"program_id": ("program", program)}
         )
@@ -387,13 +399,13 @@ class _Importer:
             for name in ("kind", "title", "headcount", "due_on", "status", "fulfilled_on", "fulfilled_headcount")
         }
         values["major_code"] = row.field("major_code", DemandItem)
-        if values["major_code"] and values["major_code"] is not INVALID:
-            self._ref(row, "major_code", "major")
+        if values["major_code"] and values["major_code"] is not INVALID and values["major_code"].isdigit():
+            self._ref(row, "major_code", "major")  # a malformed code is reported by DemandItem.clean()
         industry = self._ref(row, "industry_code", "industry", optional=True)
         if industry is None and enterprise not in (None, INVALID):
             industry = self._enterprise_industry(enterprise)
-        if row.ok:
-            self._clean(row, DemandItem(**values), {"industry": "industry_code"})
+        if _complete(values):
+            self._clean(row, DemandItem, values, {"industry": "industry_code"})
         return Parsed(
             row.number,
             (row.number,),  # items have no natural key: the position in their list identifies them
@@ -461,10 +473,10 @@ class _Importer:
         }
         college = self._ref(row, "college_code", "college", optional=True)
         enterprise = self._ref(row, "uscc", "enterprise", optional=True)
-        if row.ok:
+        if _complete(values):
             # clean() asks only whether an owner is set, so a placeholder id stands in for a bundle row.
             owners = {"college_id": college and -1, "enterprise_id": enterprise and -1}
-            self._clean(row, TrainingBase(**values, **owners), {"college": "college_code", "enterprise": "uscc"})
+            self._clean(row, TrainingBase, {**values, **owners}, {"college": "college_code", "enterprise": "uscc"})
         return Parsed(
             row.number,
             (values["code"],),
@@ -477,8 +489,6 @@ class _Importer:
         program = self._program_key(row)
         enterprise = self._ref(row, "uscc", "enterprise")
         values = {name: row.field(name, OrderClass) for name in ("year", "name", "seats", "kind")}
-        if row.ok and values["seats"] == 0:
-            row.error("seats", _("「seats」必须大于 0。"))
         key = (*program, enterprise, values["year"], values["name"]) if row.ok else ()
         return Parsed(
             row.number, key, values, {"program_id": ("program", program), "enterprise_id": ("enterprise", enterprise)}
@@ -489,8 +499,8 @@ class _Importer:
         values = {name: row.field(name, CooperationProject) for name in ("code", "name", "started_on", "ended_on")}
         college = self._ref(row, "college_code", "college")
         enterprise = self._ref(row, "uscc", "enterprise")
-        if row.ok:
-            self._clean(row, CooperationProject(**values))
+        if _complete(values):
+            self._clean(row, CooperationProject, values)
         return Parsed(
             row.number,
             (values["code"],),
@@ -503,8 +513,6 @@ class _Importer:
         college = self._ref(row, "college_code", "college")
         enterprise = self._ref(row, "uscc", "enterprise")
         values = {name: row.field(name, TrainingSession) for name in ("title", "held_on", "trainees")}
-        if row.ok and values["trainees"] == 0:
-            row.error("trainees", _("「trainees」必须大于 0。"))
         key = (college, enterprise, values["title"], values["held_on"])
         return Parsed(
             row.number, key, values, {"college_id": ("college", college), "enterprise_id": ("enterprise", enterprise)}
