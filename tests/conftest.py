@@ -6,6 +6,12 @@ import pytest
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs about a second per user on a loaded CI machine; no test needs a strong hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user(username, role, **owner):
     profile = f.ProfileFactory(user=f.UserFactory(username=username), role=role, **owner)
     return profile.user
