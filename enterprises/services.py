@@ -11,7 +11,7 @@ import datetime
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,10 +35,17 @@ def _save(instance, by, **kwargs):
     return save_validated(instance, **kwargs)
 
 
+_MISSING = object()
+
+
 def _set_fields(instance, fields: dict, allowed: set):
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError({name: _("不能修改此字段。") for name in sorted(unknown)})
+    """Set the given fields; one outside `allowed` is refused unless it repeats the current value
+    (forms and API payloads send the whole object back)."""
+    refused = sorted(
+        name for name, value in fields.items() if name not in allowed and getattr(instance, name, _MISSING) != value
+    )
+    if refused:
+        raise ValidationError({name: _("不能修改此字段。") for name in refused})
     for name, value in fields.items():
         setattr(instance, name, value)
 
@@ -116,8 +123,12 @@ def demand_list_get_or_create(*, enterprise: Enterprise, year: int, quarter: int
     demand_list = DemandList(enterprise=enterprise, year=year, quarter=quarter)
     demand_list.full_clean()
     demand_list._history_user = by
-    # get_or_create absorbs a concurrent creation of the same list (unique constraint).
-    demand_list, _created = DemandList.objects.get_or_create(enterprise=enterprise, year=year, quarter=quarter)
+    try:
+        with transaction.atomic():
+            demand_list.save()
+    except IntegrityError:
+        # A concurrent request created the same list first (unique constraint): use that one.
+        return DemandList.objects.get(enterprise=enterprise, year=year, quarter=quarter)
     return demand_list
 
 

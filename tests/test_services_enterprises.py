@@ -48,7 +48,15 @@ def test_enterprise_cannot_register_enterprises(enterprise_user):
 
 
 def test_clerk_edits_own_profile_but_not_uscc_or_certification(enterprise, enterprise_user):
-    services.enterprise_update(enterprise=enterprise, by=enterprise_user, district="淮阴区", tags=["specialized"])
+    # A form sends the whole profile back: unchanged bureau-only fields are accepted.
+    services.enterprise_update(
+        enterprise=enterprise,
+        by=enterprise_user,
+        uscc=enterprise.uscc,
+        integration_certified_on=None,
+        district="淮阴区",
+        tags=["specialized"],
+    )
     enterprise.refresh_from_db()
     assert (enterprise.district, enterprise.tags) == ("淮阴区", ["specialized"])
 
@@ -70,6 +78,7 @@ def test_get_or_create_returns_the_same_draft(enterprise, enterprise_user, draft
 
     assert again.pk == draft.pk
     assert draft.status == "draft"
+    assert draft.history.get().history_user == enterprise_user
     assert DemandList.objects.count() == 1
 
 
