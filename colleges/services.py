@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from enterprises.choices import ItemStatus
+from enterprises.choices import COUNTED_LIST_STATUSES, ItemStatus
 from enterprises.models import DemandItem, Enterprise
 from enterprises.services import demand_item_transition
 from portal.roles import Role, college_id_of, enterprise_id_of, role_of
@@ -45,12 +45,15 @@ def require_college_owner(by, college_id) -> None:
 def demand_item_assign(*, item: DemandItem, college: College, by) -> DemandAssignment:
     """Assign an item to a college (bureau); an open item becomes matched. Assigning twice is a no-op."""
     require_bureau(by, _("只有教育局可以分派需求。"))
+    if item.demand_list.status not in COUNTED_LIST_STATUSES:
+        message = _("清单「%(list)s」尚未提交，不能分派需求。") % {"list": item.demand_list}
+        raise ValidationError({"item": message})
     if item.status in (ItemStatus.FULFILLED, ItemStatus.CANCELLED):
         raise ValidationError({"item": _("需求「%(item)s」已办结，不能再分派。") % {"item": item}})
     assignment, created = DemandAssignment.objects.get_or_create(
         item=item, college=college, defaults={"assigned_by": by}
     )
-    if created and item.status == ItemStatus.OPEN and item.demand_list.status in ("submitted", "accepted"):
+    if created and item.status == ItemStatus.OPEN:
         demand_item_transition(
             item=item, to_status=ItemStatus.MATCHED, by=by, note=_("分派给%(college)s") % {"college": college.name}
         )

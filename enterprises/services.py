@@ -29,10 +29,10 @@ ITEM_FIELDS = {"kind", "title", "industry", "industry_id", "major_code", "headco
 ITEM_STATE_FIELDS = {"status", "fulfilled_on", "fulfilled_headcount"}
 
 
-def _save(instance, by, **kwargs):
+def _save(instance, by):
     # simple_history reads the acting user from here when there is no request (API, commands).
     instance._history_user = by
-    return save_validated(instance, **kwargs)
+    return save_validated(instance)
 
 
 _MISSING = object()

@@ -57,6 +57,16 @@ def test_closed_items_cannot_be_assigned(college, bureau_user):
     assert not DemandAssignment.objects.exists()
 
 
+def test_items_of_a_draft_list_cannot_be_assigned(college, bureau_user):
+    item = f.DemandItemFactory(demand_list__status="draft")
+
+    with pytest.raises(ValidationError) as raised:
+        services.demand_item_assign(item=item, college=college, by=bureau_user)
+
+    assert raised.value.message_dict == {"item": [f"清单「{item.demand_list}」尚未提交，不能分派需求。"]}
+    assert not DemandAssignment.objects.exists()
+
+
 def test_unassign(college, other_college, bureau_user):
     item = f.DemandItemFactory()
     services.demand_item_assign(item=item, college=college, by=bureau_user)
