@@ -133,10 +133,14 @@ class Frames:
 
 
 def _frame(queryset, columns: list[str], names: list[str] | None = None, dates=()) -> pd.DataFrame:
-    """One query → a DataFrame with the given columns (also when empty); date columns as datetime64."""
+    """One query → a DataFrame with the given columns (also when empty); dates as datetime64, ids as Int64."""
     frame = pd.DataFrame.from_records(list(queryset.values_list(*columns)), columns=names or columns)
     for name in dates:
         frame[name] = pd.to_datetime(frame[name])
+    # Keys as nullable integers: a column of only NULLs (no base has an enterprise) must still merge.
+    for name in frame.columns:
+        if name.endswith("_id"):
+            frame[name] = pd.to_numeric(frame[name]).astype("Int64")
     return frame
 
 
@@ -356,9 +360,9 @@ def supply_demand_long(f: Frames) -> pd.DataFrame:
     # Empty sides come back with float columns; align the keys' dtypes before merging.
     keys = {"scope_type": object, "scope_id": object, "bucket": object}
     table = supply_long.astype(keys).merge(demand_long.astype(keys), on=[*INDEX, "bucket"], how="outer")
-    table = table.rename(columns={"graduates": "supply", "headcount": "demand"}).fillna({"supply": 0.0, "demand": 0.0})
-    table["supply"] = table["supply"].astype(float)
-    table["demand"] = table["demand"].astype(float)
+    table = table.rename(columns={"graduates": "supply", "headcount": "demand"})
+    for side in ("supply", "demand"):
+        table[side] = pd.to_numeric(table[side]).astype(float).fillna(0.0)
     return table
 
 
