@@ -167,7 +167,7 @@ class IndustryClusterViewSet(ScopedModelViewSet):
 
 
 class EnterpriseViewSet(ScopedModelViewSet):
-    queryset = Enterprise.objects.all()
+    queryset = Enterprise.objects.select_related("industry")
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
     search_fields = ["uscc", "name"]
