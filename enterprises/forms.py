@@ -8,6 +8,7 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -247,8 +248,8 @@ class ItemUploadForm(forms.Form):
             raise forms.ValidationError(_("只接受 .xlsx 格式的 Excel 文件，请使用下载的模板。"))
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
-                _("文件大小 %(size).1f MB 超过上限 %(limit).1f MB。"),
-                params={"size": upload.size / 2**20, "limit": settings.UPLOAD_MAX_BYTES / 2**20},
+                _("文件大小 %(size)s 超过上限 %(limit)s。"),
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
             )
         return upload
 
@@ -256,7 +257,11 @@ class ItemUploadForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if upload is None:
             return self.cleaned_data
-        rows = self._read(upload)
+        try:
+            rows = self._read(upload)
+        except forms.ValidationError as error:
+            self.add_error("file", error)  # the file as a whole is unusable: say so at the file field
+            return self.cleaned_data
         cleaned = []
         for number, values in rows:
             form = DemandItemForm(data=values, enterprise=self.enterprise)
