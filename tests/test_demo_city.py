@@ -1,0 +1,226 @@
+"""The demo city of `seed_demo`: seeded once for the module (city scale, seed 2026), then checked
+from the outside: counts, validity of every row, the shape the dashboard relies on, the logins."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.test import override_settings
+from django.urls import reverse
+from stdnum.cn import uscc as stdnum_uscc
+
+from colleges import models as cm
+from enterprises import models as em
+from enterprises.models import overlapping_codes
+from enterprises.validators import codes_match
+from exchange import demo_city
+from policies import models as pm
+from portal.roles import college_id_of, enterprise_id_of, role_of
+from programs import models as prm
+
+END_2026 = datetime.date(2026, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def city(django_db_setup, django_db_blocker):
+    """Seed once for the whole module inside a transaction that is rolled back afterwards."""
+    # The suite hashes passwords with MD5 (conftest), an autouse fixture that runs after this one.
+    fast_hashing = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), transaction.atomic(), fast_hashing:
+        report = demo_city.seed()
+        yield report
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(city, db):
+    return city
+
+
+def test_city_has_the_promised_sizes(seeded):
+    counts = seeded["counts"]
+    assert counts == {
+        "industry": 113,
+        "industrycluster": 10,
+        "major": 69,
+        "college": 20,
+        "program": 298,
+        "programyear": 1170,
+        "enterprise": 800,
+        "demandlist": 2008,
+        "demanditem": 6982,
+        "demanditemevent": 9080,
+        "demandassignment": 2631,
+        "industrycollege": 12,
+        "industrycollegepartner": 70,
+        "trainingbase": 30,
+        "orderclass": 100,
+        "cooperationproject": 35,
+        "trainingsession": 234,
+        "policycard": 10,
+        "policydelivery": 4614,
+        "policyfeedback": 284,
+    }
+    assert em.DemandItem.objects.count() == 6982
+    assert sorted(em.DemandList.objects.order_by().values_list("year", "quarter").distinct()) == demo_city.QUARTERS
+    assert sorted(prm.ProgramYear.objects.order_by().values_list("year", flat=True).distinct()) == [
+        2023,
+        2024,
+        2025,
+        2026,
+    ]
+    assert set(cm.College.objects.values_list("district", flat=True)) == set(demo_city.ref.CITY_DISTRICTS)
+
+
+def test_every_enterprise_has_a_valid_uscc_and_a_real_industry(seeded):
+    usccs = list(em.Enterprise.objects.values_list("uscc", flat=True))
+    assert len(usccs) == len(set(usccs)) == 800
+    assert all(stdnum_uscc.is_valid(u) for u in usccs)
+    for enterprise in em.Enterprise.objects.order_by("id")[:50]:
+        enterprise.full_clean()
+    key_codes = [c for cl in em.IndustryCluster.objects.filter(is_key=True) for c in cl.industry_codes]
+    clustered = sum(
+        1
+        for code in em.Enterprise.objects.values_list("industry_id", flat=True)
+        if any(codes_match(code, c) for c in key_codes)
+    )
+    assert clustered / 800 > 0.8
+
+
+def test_reference_data_is_valid_and_key_clusters_are_disjoint(seeded):
+    for model in (em.Industry, em.IndustryCluster, prm.Major, cm.College):
+        for row in model.objects.all():
+            row.full_clean()
+    keys = list(em.IndustryCluster.objects.filter(is_key=True))
+    assert len(keys) == 8
+    assert all(overlapping_codes(a.industry_codes, b.industry_codes) is None for a in keys for b in keys if a != b)
+    assert em.IndustryCluster.objects.filter(is_key=False).count() == 2
+    levels = dict(prm.Major.objects.order_by().values_list("level").annotate(n=Count("id")))
+    assert levels == {"higher": 43, "secondary": 16, "bachelor": 10}
+
+
+def test_program_figures_are_consistent_and_programs_match_their_college(seeded):
+    assert not prm.ProgramYear.objects.filter(
+        Q(employed__gt=F("graduates")) | Q(employed_in_field__gt=F("employed")) | Q(employed_locally__gt=F("employed"))
+    ).exists()
+    for figure in prm.ProgramYear.objects.order_by("id")[:40]:
+        figure.full_clean()
+    for program in prm.Program.objects.order_by("id")[:40]:
+        program.full_clean()
+    for schooling, level, kind in prm.Program.objects.values_list("schooling", "major__level", "college__kind"):
+        assert demo_city.MAJOR_LEVEL[schooling] == level
+        assert schooling in dict(demo_city.KIND_SCHOOLING[kind])
+    assert prm.Program.objects.filter(schooling="5yr_higher").count() > 50
+    assert prm.Program.objects.exclude(closed_on=None).count() > 0
+    assert prm.Program.objects.filter(emerging=True).count() > 0
+    assert prm.Program.objects.filter(enrollment_status="restricted").count() == 2
+
+
+def test_the_city_sits_near_its_targets(seeded):
+    keys = list(em.IndustryCluster.objects.filter(is_key=True))
+    active = prm.Program.objects.filter(Q(closed_on=None) | Q(closed_on__gt=END_2026)).select_related("major")
+
+    def serves(major):
+        return any(codes_match(a, b) for a in major.industry_codes for k in keys for b in k.industry_codes)
+
+    alignment = sum(serves(p.major) for p in active) / active.count()
+    assert 0.78 < alignment < 0.85
+    five_year = prm.ProgramYear.objects.filter(year=2026, program__schooling="5yr_higher").aggregate(
+        local=Sum("employed_locally"), employed=Sum("employed")
+    )
+    assert 0.82 < five_year["local"] / five_year["employed"] < 0.88
+    # Programs whose in-field rate stayed below 60 % in 2025 and 2026 (the alerts of SPEC 4).
+    rates = {}
+    for program_id, year, in_field, employed in prm.ProgramYear.objects.filter(
+        year__in=(2025, 2026), employed__gt=0
+    ).values_list("program_id", "year", "employed_in_field", "employed"):
+        rates.setdefault(program_id, {})[year] = in_field / employed
+    alerting = [p for p, r in rates.items() if len(r) == 2 and max(r.values()) < 0.6]
+    assert len(alerting) == demo_city.CITY.alert_programs
+    chain_leaders = cm.IndustryCollege.objects.annotate(
+        leaders=Count("partnerships", filter=Q(partnerships__is_chain_leader=True))
+    ).values_list("leaders", flat=True)
+    assert 0 < sum(n >= 3 for n in chain_leaders) < len(chain_leaders)
+    assert em.Enterprise.objects.exclude(integration_certified_on=None).count() == 40
+    assert all(
+        n == 25
+        for n in prm.OrderClass.objects.order_by().values("year").annotate(n=Count("id")).values_list("n", flat=True)
+    )
+
+
+def test_demand_items_are_valid_in_every_status(seeded):
+    statuses = dict(em.DemandItem.objects.order_by().values_list("status").annotate(n=Count("id")))
+    assert set(statuses) == {"open", "matched", "in_progress", "fulfilled", "cancelled"}
+    assert set(em.DemandItem.objects.values_list("kind", flat=True)) == {"talent", "tech", "training"}
+    assert set(em.DemandList.objects.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "accepted",
+        "returned",
+    }
+    for item in em.DemandItem.objects.order_by("id")[::120]:
+        item.full_clean()
+    # Only counted lists move; draft and returned ones stay open; ticked-off items are in the past.
+    assert (
+        not em.DemandItem.objects.filter(demand_list__status__in=("draft", "returned")).exclude(status="open").exists()
+    )
+    assert not em.DemandItem.objects.filter(fulfilled_on__gt=demo_city.TODAY).exists()
+    overdue = em.DemandItem.objects.filter(due_on__lt=demo_city.TODAY).exclude(status__in=("fulfilled", "cancelled"))
+    assert overdue.exists()
+    assert em.DemandList.objects.filter(status="returned").exclude(return_reason="").count() == (
+        em.DemandList.objects.filter(status="returned").count()
+    )
+    moved = em.DemandItem.objects.exclude(status="open").count()
+    assert em.DemandItemEvent.objects.order_by().values("item").distinct().count() == moved
+    assert not cm.DemandAssignment.objects.filter(item__status="open").exists()
+
+
+def test_cooperation_and_policy_rows_are_valid(seeded):
+    for model in (cm.IndustryCollege, cm.TrainingBase, cm.CooperationProject, cm.TrainingSession, prm.OrderClass):
+        for row in model.objects.all()[:20]:
+            row.full_clean()
+    for card in pm.PolicyCard.objects.all():
+        card.full_clean()
+    published = pm.PolicyCard.objects.exclude(published_at=None)
+    # Every published card reached exactly its audience (empty audience = every enterprise).
+    for card in published:
+        tags = set(card.audience_tags)
+        audience = [e for e in em.Enterprise.objects.only("tags") if not tags or tags & set(e.tags)]
+        assert card.deliveries.count() == len(audience)
+    assert pm.PolicyDelivery.objects.exclude(acknowledged_at=None).exists()
+    assert pm.PolicyFeedback.objects.exclude(answered_at=None).exists()
+    assert pm.PolicyCard.objects.filter(status="draft").count() == 1
+    assert 2000 < cm.TrainingSession.objects.filter(held_on__year=2025).aggregate(n=Sum("trainees"))["n"] < 10000
+
+
+def test_demo_users_log_in_with_their_roles(seeded, client):
+    User = get_user_model()
+    users = {u.username: u for u in User.objects.filter(username__in=["bureau", "college", "enterprise", "agency"])}
+    assert {name: role_of(u) for name, u in users.items()} == {
+        "bureau": "bureau",
+        "college": "college",
+        "enterprise": "enterprise",
+        "agency": "agency",
+    }
+    assert users["bureau"].is_superuser and users["bureau"].is_staff
+    assert college_id_of(users["college"]) == cm.College.objects.order_by("code").first().id
+    enterprise_id = enterprise_id_of(users["enterprise"])
+    draft = em.DemandList.objects.get(enterprise_id=enterprise_id, year=2026, quarter=4)
+    assert draft.status == "draft" and draft.items.exists()
+    assert em.DemandList.objects.filter(enterprise_id=enterprise_id).count() == 8
+    for username in users:
+        response = client.post(reverse("login"), {"username": username, "password": demo_city.DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        assert client.session["_auth_user_id"] == str(users[username].pk)
+        client.logout()
+
+
+def test_seeding_again_is_refused_and_changes_nothing(seeded):
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("seed_demo")
+    assert em.Enterprise.objects.count() == 800
+    assert get_user_model().objects.filter(username="bureau").count() == 1
