@@ -73,6 +73,8 @@ def seed_dashboard(*, overdue: int = 3):
         rows.append(_snapshot(run, "alignment_rate", "college", COLLEGE_CODE, COLLEGE_NAME, 0.5 + 0.25 * index, 2, 4))
         rows.append(_snapshot(run, "order_classes", "college", COLLEGE_CODE, COLLEGE_NAME, 4 + index))
         Snapshot.objects.bulk_create(rows)
+    # Replace the seeded policy targets (migration 0003) with five whose statuses are known.
+    Target.objects.all().delete()
     targets = [
         Target.objects.create(metric="alignment_rate", threshold=0.8, source="实施意见第三条", order=1),
         Target.objects.create(metric="order_classes", threshold=20, annual=True, source="实施意见第四条", order=2),

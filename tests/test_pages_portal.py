@@ -32,3 +32,52 @@ def test_agency_menu_points_to_api_docs(client, agency_user):
     body = client.get(reverse("home")).content.decode()
     assert 'href="/api/docs/"' in body
     assert 'href="/admin/"' not in body
+
+
+def test_language_switch_posts_to_set_language_and_english_shows_english(client, bureau_user):
+    client.force_login(bureau_user)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/metrics/runs/"})
+    assert response.status_code == 302 and response.url == "/metrics/runs/"
+    body = client.get(reverse("metrics:run_list")).content.decode()
+    assert '<html lang="en">' in body
+    assert "Metric runs" in body and "Sign out" in body and "Start a run" in body
+    assert "退出登录" not in body
+    # The switch now offers the way back to Chinese.
+    assert 'name="language" value="zh-hans"' in body
+
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    body = client.get(reverse("metrics:run_list")).content.decode()
+    assert '<html lang="zh-CN">' in body and "退出登录" in body
+
+
+def test_login_page_in_english(client, db):
+    client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    body = client.get(reverse("login")).content.decode()
+    assert "Sign in with the account the education bureau gave you." in body
+    assert "Industry–Education Integration Portal" in body
+
+
+def test_lockout_page_after_too_many_failures(client, bureau_user, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "bureau", "password": "wrong-password"})
+    response = client.post(reverse("login"), {"username": "bureau", "password": "Passw0rd!Portal"})
+    assert response.status_code == 429
+    assert "账号已临时锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_error_is_shown_and_user_stays_signed_out(client, bureau_user):
+    response = client.post(reverse("login"), {"username": "bureau", "password": "wrong-password"})
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_pagination_include_keeps_filters(client, bureau_user):
+    from metrics.models import MetricRun
+
+    MetricRun.objects.bulk_create([MetricRun(year=2025, quarter=1, status="succeeded") for _ in range(35)])
+    client.force_login(bureau_user)
+    body = client.get(reverse("metrics:run_list"), {"page": 1}).content.decode()
+    assert "第 1 / 2 页，共 35 条" in body
+    assert 'href="?page=2"' in body

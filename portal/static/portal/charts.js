@@ -31,7 +31,7 @@
     chart.setOption({
       animation: false,
       color: ["#1f4e8c"],
-      grid: { left: 48, right: 16, top: 16, bottom: 28 },
+      grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
       tooltip: {
         trigger: "axis",
         valueFormatter: function (value) {
