@@ -15,4 +15,5 @@ urlpatterns = [
     path("metrics/scope/city/", views.scope_detail, {"scope_type": "city"}, name="scope_city"),
     path("metrics/scope/<str:scope_type>/<str:scope_id>/", views.scope_detail, name="scope_detail"),
     path("metrics/", include("metrics.urls")),
+    path("api-tokens/", include("portal.tokens")),
 ]
