@@ -29,7 +29,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from colleges.models import (
     College,
@@ -45,12 +44,12 @@ from enterprises.validators import codes_match
 from portal.roles import is_bureau
 from programs.models import Major, OrderClass, Program, ProgramYear
 
+from . import bulk
 from .cells import INVALID, Row
 from .errors import BundleInvalid, ErrorLog
 from .reading import Table, read_bundle
 from .spec import FILES
 
-BATCH = 2000
 REASON = "导入"
 
 __all__ = ["BundleInvalid", "ImportResult", "import_bundle"]
@@ -565,16 +564,10 @@ class _Importer:
         return creates
 
     def _bulk_create(self, model, objs):
-        if objs:
-            bulk_create_with_history(
-                objs, model, batch_size=BATCH, default_user=self.user, default_change_reason=REASON
-            )
+        bulk.create(model, objs, user=self.user, reason=REASON)
 
     def _bulk_update(self, model, objs, fields):
-        if objs:
-            bulk_update_with_history(
-                objs, model, sorted(fields), batch_size=BATCH, default_user=self.user, default_change_reason=REASON
-            )
+        bulk.update(model, objs, fields, user=self.user, reason=REASON)
 
     def _write_simple(self, name):
         model, existing, entity = {
@@ -634,8 +627,8 @@ class _Importer:
                 for uscc, leader in rows[code].items()
             )
         IndustryCollegePartner.objects.filter(pk__in=deletes).delete()
-        IndustryCollegePartner.objects.bulk_update(updates, ["is_chain_leader"], batch_size=BATCH)
-        IndustryCollegePartner.objects.bulk_create(creates, batch_size=BATCH)
+        self._bulk_update(IndustryCollegePartner, updates, {"is_chain_leader"})
+        self._bulk_create(IndustryCollegePartner, creates)
 
     def _write_demand_items(self):
         counts = self.result.counts.setdefault("demand_items", Counts())
@@ -699,7 +692,7 @@ class _Importer:
         ]
         for event in events:
             event.by, event.note = self.user, REASON
-        DemandItemEvent.objects.bulk_create(events, batch_size=BATCH)
+        self._bulk_create(DemandItemEvent, events)
         counts.created += len(creates)
         counts.updated += len(updates)
         counts.deleted += len(deletes)

@@ -2,12 +2,13 @@
 reported as (file, row, column, message) with nothing saved."""
 
 import io
-import time
 
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from colleges.models import College, IndustryCollege, IndustryCollegePartner, TrainingBase
 from enterprises.models import DemandItem, DemandItemEvent, DemandList, Enterprise, Industry
@@ -585,16 +586,16 @@ def test_hundred_thousand_bad_rows_are_reported_quickly_and_capped(tmp_path, bas
     rows = "".join(f"{U1},2025,5,draft,talent,焊工{n},,,3,2025-03-30,open,,\n" for n in range(100_000))
     bundle = write_bundle(tmp_path / "flood", {"demand_items": DI + rows})
 
-    started = time.monotonic()
-    with pytest.raises(BundleInvalid) as caught:
+    with CaptureQueriesContext(connection) as queries, pytest.raises(BundleInvalid) as caught:
         import_bundle(bundle)
-    elapsed = time.monotonic() - started
 
     assert len(caught.value.errors) == MAX_REPORTED_ERRORS
     assert caught.value.more == 99_000
     assert caught.value.errors[-1] == BundleError("demand_items.csv", 1001, "quarter", "季度应为 1–4，而不是 5。")
     assert caught.value.lines()[-1] == "……另有 99000 个错误未列出。"
-    assert elapsed < 20, elapsed  # measured ≈3 s; the bound only catches a per-row query creeping in
+    # Speed comes from checking rows in memory: a handful of preload queries, none per row
+    # (≈3 s on an idle machine; a wall-clock bound would only be flaky on a busy CI runner).
+    assert len(queries) <= 15, [q["sql"][:80] for q in queries]
     assert table_counts() == base_city
 
 
