@@ -136,6 +136,15 @@ def _raise_alerts(run: MetricRun, candidates: list[dict]) -> None:
     )
 
 
+def metric_run_fail(*, run_id: int, error: str) -> bool:
+    """Mark a still running run failed with the error (its task died); False if it was not running."""
+    return bool(
+        MetricRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=error[:10000]
+        )
+    )
+
+
 def metric_runs_reap(*, stale_after: datetime.timedelta | None = None) -> int:
     """Mark failed every running run whose heartbeat is older than stale_after (its worker died).
 

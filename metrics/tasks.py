@@ -1,6 +1,7 @@
 """Celery tasks of the metrics app: thin wrappers over metrics.services (schedule in metrics.schedule)."""
 
 from celery import shared_task
+from celery.signals import task_failure
 from django.db import InterfaceError, OperationalError
 
 from . import services
@@ -20,6 +21,14 @@ from . import services
 def compute_period_task(run_id: int) -> None:
     """Execute one queued metric run."""
     services.metric_run_execute(run_id=run_id)
+
+
+@task_failure.connect(sender=compute_period_task)
+def _fail_run_of_failed_task(sender=None, args=None, exception=None, **extra):
+    """A task killed from outside the run (hard time limit, lost pool process) fails its run at once
+    instead of leaving it to the reaper. Failures inside the run are already recorded by the service."""
+    if args:
+        services.metric_run_fail(run_id=args[0], error=f"{type(exception).__name__}: {exception}")
 
 
 @shared_task

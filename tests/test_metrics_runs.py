@@ -385,3 +385,24 @@ def test_compute_metrics_all_covers_every_quarter_since_the_data_starts(db):
     assert sorted(MetricRun.objects.filter(status="succeeded").values_list("year", "quarter")) == [
         (year, q) for q in range(1, quarter + 1)
     ]
+
+
+def test_task_killed_by_time_limit_fails_its_run_at_once(db):
+    from billiard.exceptions import TimeLimitExceeded
+    from celery.signals import task_failure
+
+    now = timezone.now()
+    run = MetricRun.objects.create(year=2025, quarter=2, status="running", started_at=now, heartbeat_at=now)
+    done = MetricRun.objects.create(year=2025, quarter=1, status="succeeded", started_at=now, finished_at=now)
+    for target in (run, done):
+        task_failure.send(
+            sender=tasks.compute_period_task,
+            task_id="t",
+            exception=TimeLimitExceeded(1800),
+            args=[target.id],
+            kwargs={},
+        )
+    run.refresh_from_db()
+    done.refresh_from_db()
+    assert run.status == "failed" and "TimeLimitExceeded" in run.error
+    assert done.status == "succeeded"
