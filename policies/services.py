@@ -136,6 +136,8 @@ def policy_feedback_sample(
         errors["card"] = _("政策卡「%(card)s」尚未发布，不能抽样回访。") % {"card": card}
     if errors:
         raise ValidationError(errors)
+    # Two concurrent draws for the same card wait for each other instead of colliding.
+    _lock_card(card)
     already = PolicyFeedback.objects.filter(card=card, year=year, quarter=quarter).values("enterprise_id")
     candidates = sorted(
         PolicyDelivery.objects.filter(card=card)
