@@ -157,9 +157,7 @@ def scope_label(scope_type: str, scope_id: str) -> str:
 
 
 def _item_link(item) -> str | None:
-    return url_or_none("enterprises:item_detail", item.pk) or url_or_none(
-        "enterprises:demand_list_detail", item.demand_list_id
-    )
+    return url_or_none("enterprises:item_detail", item.pk)
 
 
 def bureau_home(user, period_key: str | None = None) -> dict:
@@ -264,12 +262,12 @@ def enterprise_home(user, enterprise_id: int) -> dict:
     deliveries = PolicyDelivery.objects.restrict(user).filter(enterprise_id=enterprise_id)
     feedback = PolicyFeedback.objects.restrict(user).filter(enterprise_id=enterprise_id, answered_at__isnull=True)
     return {
-        "lists": [{"list": row, "url": url_or_none("enterprises:demand_list_detail", row.pk)} for row in lists],
+        "lists": [{"list": row, "url": url_or_none("enterprises:list_detail", row.pk)} for row in lists],
         "policy_unread": deliveries.filter(acknowledged_at__isnull=True).count(),
         "policy_total": deliveries.count(),
         "feedback_pending": feedback.count(),
         "lists_url": url_or_none("enterprises:demand_list_list"),
-        "policies_url": url_or_none("policies:card_list"),
+        "policies_url": url_or_none("policies:inbox") or url_or_none("policies:card_list"),
     }
 
 

@@ -23,8 +23,24 @@ def test_anonymous_home_redirects_to_login(client, db):
 def test_bureau_menu_lists_metric_pages_and_admin(client, bureau_user):
     client.force_login(bureau_user)
     body = client.get(reverse("home")).content.decode()
-    assert 'href="/admin/"' in body
+    for url in ("/", "/enterprises/", "/colleges/", "/policies/", "/metrics/runs/", "/metrics/alerts/", "/admin/"):
+        assert f'href="{url}"' in body
+    assert '<a class="site-nav__link is-active" href="/" aria-current="page">' in body
     assert "退出登录" in body
+
+
+def test_college_menu_has_own_pages_and_no_admin(client, college_user):
+    client.force_login(college_user)
+    body = client.get(reverse("metrics:alert_list")).content.decode()
+    assert 'href="/programs/"' in body and 'href="/metrics/alerts/" aria-current="page"' in body
+    assert 'href="/admin/"' not in body and 'href="/metrics/runs/"' not in body
+
+
+def test_enterprise_menu_has_lists_and_policies_only(client, enterprise_user):
+    client.force_login(enterprise_user)
+    body = client.get(reverse("home")).content.decode()
+    assert 'href="/enterprises/lists/"' in body and 'href="/policies/inbox/"' in body
+    assert 'href="/metrics/alerts/"' not in body and 'href="/colleges/"' not in body
 
 
 def test_agency_menu_points_to_api_docs(client, agency_user):

@@ -8,30 +8,34 @@ from portal.roles import Role
 
 register = template.Library()
 
-# Each entry: label and the URL names to try, first that resolves wins. The domain pages are
-# built by another part of the project; a page that does not exist (yet) is left out of the menu.
+# Each entry: a label and the URL names to try, the first that resolves wins. The domain pages
+# live in other apps; a page that does not exist is left out of the menu rather than breaking it.
 _MENUS = {
     Role.BUREAU: [
         (_("首页"), ["home"]),
-        (_("企业与需求"), ["enterprises:enterprise_list", "enterprises:list", "enterprises:index"]),
-        (_("院校"), ["colleges:college_list", "colleges:list", "colleges:index"]),
-        (_("政策"), ["policies:card_list", "policies:list", "policies:index"]),
+        (_("企业与需求"), ["enterprises:enterprise_list"]),
+        (_("院校"), ["colleges:college_list"]),
+        (_("政策"), ["policies:card_list"]),
         (_("指标计算"), ["metrics:run_list"]),
         (_("预警"), ["metrics:alert_list"]),
-        (_("API令牌"), ["tokens", "api_tokens", "portal:tokens", "token_list"]),
+        (_("API令牌"), ["api_tokens"]),
         (_("管理后台"), ["admin:index"]),
     ],
     Role.COLLEGE: [
         (_("本校概况"), ["home"]),
-        (_("专业点"), ["programs:program_list", "programs:list", "programs:index"]),
-        (_("产业学院与基地"), ["colleges:college_list", "colleges:list", "colleges:index"]),
-        (_("政策"), ["policies:card_list", "policies:list", "policies:index"]),
+        (_("专业点"), ["programs:program_list"]),
+        (_("订单班"), ["programs:order_class_list"]),
+        (_("产业学院"), ["colleges:industry_college_list"]),
+        (_("实训基地"), ["colleges:training_base_list"]),
+        (_("合作项目"), ["colleges:project_list"]),
+        (_("职工培训"), ["colleges:session_list"]),
+        (_("政策"), ["policies:card_list"]),
         (_("预警"), ["metrics:alert_list"]),
     ],
     Role.ENTERPRISE: [
         (_("首页"), ["home"]),
-        (_("需求清单"), ["enterprises:demand_list_list", "enterprises:demandlist_list", "enterprises:my_lists"]),
-        (_("政策"), ["policies:card_list", "policies:list", "policies:index"]),
+        (_("需求清单"), ["enterprises:demand_list_list"]),
+        (_("政策"), ["policies:inbox", "policies:card_list"]),
     ],
     Role.AGENCY: [
         (_("首页"), ["home"]),
