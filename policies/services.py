@@ -39,21 +39,24 @@ def policy_card_save(*, instance: PolicyCard, by) -> PolicyCard:
     return save_validated(instance)
 
 
-def audience_of(card: PolicyCard):
-    """Enterprises in the card's audience: every enterprise, or those carrying any of its tags."""
-    enterprises = Enterprise.objects.all()
+def _undelivered_audience_ids(card: PolicyCard) -> list[int]:
+    """Ids of the enterprises in the card's audience that have no delivery of it yet (one query).
+
+    The audience is every enterprise, or those carrying any of the card's tags.
+    """
+    delivered = PolicyDelivery.objects.filter(card=card).values("enterprise_id")
+    enterprises = Enterprise.objects.exclude(pk__in=delivered)
     if not card.audience_tags:
-        return enterprises
+        return list(enterprises.values_list("id", flat=True))
     if connection.vendor == "postgresql":
-        # jsonb containment per tag, ORed: one indexed-able query.
+        # jsonb containment per tag, ORed.
         match = Q()
         for tag in card.audience_tags:
             match |= Q(tags__contains=[tag])
-        return enterprises.filter(match)
-    # SQLite has no JSON containment lookup: one query over the tags, filtered here.
+        return list(enterprises.filter(match).values_list("id", flat=True))
+    # SQLite has no JSON containment lookup: the same one query reads the tags, filtered here.
     wanted = set(card.audience_tags)
-    ids = [pk for pk, tags in enterprises.values_list("id", "tags") if wanted.intersection(tags or [])]
-    return enterprises.filter(pk__in=ids)
+    return [pk for pk, tags in enterprises.values_list("id", "tags") if wanted.intersection(tags or [])]
 
 
 @transaction.atomic
@@ -74,9 +77,8 @@ def policy_card_publish(*, card: PolicyCard, by) -> PolicyCard:
         locked.published_at = now
         locked._history_user = by
         locked.save()
-    missing = audience_of(locked).exclude(policy_deliveries__card=locked).values_list("id", flat=True)
     PolicyDelivery.objects.bulk_create(
-        [PolicyDelivery(card=locked, enterprise_id=pk, delivered_at=now) for pk in missing],
+        [PolicyDelivery(card=locked, enterprise_id=pk, delivered_at=now) for pk in _undelivered_audience_ids(locked)],
         batch_size=1000,
     )
     card.refresh_from_db()

@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from policies import selectors, services
 from policies.models import PolicyCard, PolicyDelivery, PolicyFeedback
@@ -222,3 +224,19 @@ def test_card_reach_figures_in_one_query(enterprises, bureau_user, django_assert
         "narrow": (1, 0, 0.0, 0, 0, 0),
         "draft": (0, 0, None, 0, 0, 0),
     }
+
+
+def test_publishing_takes_the_same_queries_for_any_audience_size(bureau_user):
+    def publish_to(n, tags):
+        for _ in range(n):
+            f.EnterpriseFactory(tags=tags)
+        card = f.PolicyCardFactory(audience_tags=["specialized"])
+        with CaptureQueriesContext(connection) as queries:
+            services.policy_card_publish(card=card, by=bureau_user)
+        return card.deliveries.count(), len(queries)
+
+    few = publish_to(2, ["specialized"])
+    many = publish_to(20, ["specialized", "above_scale"])
+
+    assert (few[0], many[0]) == (2, 22)
+    assert few[1] == many[1]
