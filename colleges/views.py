@@ -178,7 +178,7 @@ class RowPages:
             f"colleges/{self.prefix}_list.html",
             {
                 "title": self.title,
-                "filter_fields": filter_fields(filterset, names, widgets),
+                "filter_fields": filter_fields(filterset, names, widgets, {"college": _("院校")}),
                 "page_obj": paginate(request, filterset.qs),
                 "create_url": reverse(f"colleges:{self.prefix}_create"),
             },

@@ -173,15 +173,12 @@ def demand_list_list(request):
         .order_by("-year", "-quarter", "enterprise__name")
     )
     filterset = filtered(request, DemandListPageFilter, queryset)
-    fields = filter_fields(
-        filterset,
-        ["q", "year", "quarter", "status", "district"],
-        {
-            "quarter": forms.Select(choices=_all(QUARTERS)),
-            "status": forms.CheckboxSelectMultiple(),
-            "district": forms.Select(choices=_district_choices()),
-        },
-    )
+    names = ["year", "quarter", "status"]
+    widgets = {"quarter": forms.Select(choices=_all(QUARTERS)), "status": forms.CheckboxSelectMultiple()}
+    if role_of(request.user) == BUREAU:
+        names = ["q", *names, "district"]
+        widgets["district"] = forms.Select(choices=_district_choices())
+    fields = filter_fields(filterset, names, widgets)
     year, quarter = current_period()
     current = None
     if role_of(request.user) == ENTERPRISE:
@@ -390,18 +387,18 @@ def item_list(request):
         .order_by("due_on", "id")
     )
     filterset = filtered(request, DemandItemFilterSet, queryset)
-    names = ["status", "kind", "year", "quarter", "overdue", "district"]
+    names = ["status", "kind", "year", "quarter", "overdue"]
     widgets = {
         "status": forms.CheckboxSelectMultiple(),
         "kind": forms.CheckboxSelectMultiple(),
         "quarter": forms.Select(choices=_all(QUARTERS)),
         "overdue": forms.Select(choices=_all([("true", _("仅逾期")), ("false", _("未逾期"))])),
-        "district": forms.Select(choices=_district_choices()),
     }
     if role_of(request.user) == BUREAU:
-        names.append("college")
+        names += ["district", "college"]
+        widgets["district"] = forms.Select(choices=_district_choices())
         widgets["college"] = forms.Select(choices=_all(college.objects.order_by("code").values_list("pk", "name")))
-    fields = filter_fields(filterset, names, widgets)
+    fields = filter_fields(filterset, names, widgets, {"college": _("承接院校")})
     return render(
         request,
         "enterprises/item_list.html",

@@ -52,9 +52,12 @@ def show_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
-def filter_fields(filterset, names, widgets=None):
-    """The bound fields of a FilterSet's form to show in a page's filter bar, with page-friendly widgets."""
+def filter_fields(filterset, names, widgets=None, labels=None):
+    """The bound fields of a FilterSet's form to show in a page's filter bar, with page-friendly widgets
+    (a select of names where the API takes an id) and labels."""
     form = filterset.form
+    for name, label in (labels or {}).items():
+        form.fields[name].label = label
     for name, widget in (widgets or {}).items():
         widget.choices = widget.choices or form.fields[name].choices
         form.fields[name].widget = widget

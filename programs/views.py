@@ -50,7 +50,10 @@ def program_list(request):
     return render(
         request,
         "programs/program_list.html",
-        {"filter_fields": filter_fields(filterset, names, widgets), "page_obj": paginate(request, filterset.qs)},
+        {
+            "filter_fields": filter_fields(filterset, names, widgets, {"college": _("院校")}),
+            "page_obj": paginate(request, filterset.qs),
+        },
     )
 
 
@@ -149,7 +152,10 @@ def order_class_list(request):
     return render(
         request,
         "programs/order_class_list.html",
-        {"filter_fields": filter_fields(filterset, names, widgets), "page_obj": paginate(request, filterset.qs)},
+        {
+            "filter_fields": filter_fields(filterset, names, widgets, {"college": _("院校")}),
+            "page_obj": paginate(request, filterset.qs),
+        },
     )
 
 

@@ -304,3 +304,19 @@ def test_bureau_moves_an_item_along_and_clerk_cannot(client, bureau_user, enterp
     assert item.status == "in_progress"
     response = client.post(url, {"status": "open"})
     assert response.status_code == 400 and "status" in response.context["transition_form"].errors
+
+
+def test_clerk_item_list_shows_only_own_items(client, enterprise_user, enterprise, other_enterprise):
+    mine = f.DemandItemFactory(demand_list=f.DemandListFactory(enterprise=enterprise))
+    f.DemandItemFactory(demand_list=f.DemandListFactory(enterprise=other_enterprise))
+    client.force_login(enterprise_user)
+    response = client.get(reverse("enterprises:items"))
+    assert list(response.context["page_obj"]) == [mine]
+    # The bureau-only filters (district, college) are not offered to a clerk.
+    assert [field.name for field in response.context["filter_fields"]] == [
+        "status",
+        "kind",
+        "year",
+        "quarter",
+        "overdue",
+    ]

@@ -153,3 +153,13 @@ def test_bureau_card_list_takes_constant_queries(client, bureau_user, django_ass
         response = client.get(reverse("policies:card_list"))
     assert len(response.context["page_obj"]) == 30
     assert all(card.deliveries_count == 3 for card in response.context["page_obj"])
+
+
+def test_inbox_and_answers_are_enterprise_pages_only(client, bureau_user, college_user, published):
+    for user in (bureau_user, college_user):
+        client.force_login(user)
+        assert client.get(reverse("policies:inbox")).status_code == 404
+    delivery = PolicyDelivery.objects.filter(card=published).first()
+    assert client.post(reverse("policies:acknowledge", args=[delivery.pk])).status_code == 404
+    delivery.refresh_from_db()
+    assert delivery.acknowledged_at is None
