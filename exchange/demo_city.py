@@ -6,12 +6,14 @@ with bulk_create in batches inside one transaction; demand lists, items and deli
 generated chunk by chunk so the province scale never holds them all in memory.
 """
 
+import bisect
 import contextlib
 import dataclasses
 import datetime
 import functools
 import hashlib
 import io
+import itertools
 import json
 import math
 import random
@@ -53,6 +55,23 @@ KIND_SCHOOLING = {
     "technician": (("secondary", 0.55), ("5yr_higher", 0.45)),
     "secondary": (("secondary", 0.6), ("5yr_higher", 0.4)),
 }
+
+
+class _Choices:
+    """(value, weight) pairs, picked with one rng.random() each (cumulative weights, bisect)."""
+
+    def __init__(self, pairs):
+        self.values = [value for value, _w in pairs]
+        self.cumulative = list(itertools.accumulate(weight for _v, weight in pairs))
+
+    def pick(self, rng: random.Random):
+        return self.values[bisect.bisect(self.cumulative, rng.random() * self.cumulative[-1])]
+
+
+ITEM_KINDS = _Choices((("talent", 0.55), ("training", 0.25), ("tech", 0.2)))
+PENDING_STATUSES = _Choices((("open", 0.35), ("matched", 0.3), ("in_progress", 0.35)))
+BASE_KINDS = _Choices((("school_factory", 0.45), ("factory_school", 0.35), ("public", 0.2)))
+SCHOOLING_CHOICES = {kind: _Choices(pairs) for kind, pairs in KIND_SCHOOLING.items()}
 KIND_PROGRAM_WEIGHT = {"higher": 2.5, "bachelor": 1.5, "technician": 1.2, "secondary": 1.0}
 # Share of programs whose major serves a key cluster: the city's alignment target is 0.80.
 ALIGNED_SHARE = 0.82
@@ -470,7 +489,7 @@ class _Seeder:
             for _attempt in range(wanted * 4):
                 if len(chosen) >= wanted:
                     break
-                schooling = _weighted(rng, KIND_SCHOOLING[kind])
+                schooling = SCHOOLING_CHOICES[kind].pick(rng)
                 aligned = rng.random() < ALIGNED_SHARE
                 major = rng.choice(pools[MAJOR_LEVEL[schooling], aligned])
                 if (major, schooling) in chosen:
@@ -566,22 +585,22 @@ class _Seeder:
                 for city, (code, ds) in ref.PROVINCE_CITIES.items()
                 for d in ds
             ]
-        cluster_weights = [(i, c[4]) for i, c in enumerate(ref.CLUSTERS)] + [(None, 0.1)]
-        scales = (("large", 0.03), ("medium", 0.15), ("small", 0.5), ("micro", 0.32))
+        cluster_choices = _Choices([(i, c[4]) for i, c in enumerate(ref.CLUSTERS)] + [(None, 0.1)])
+        scales = _Choices((("large", 0.03), ("medium", 0.15), ("small", 0.5), ("micro", 0.32)))
         names: set[str] = set()
         self.ents: list[_Ent] = []
         objs = []
-        district_weights = [((d, w, c, p), w) for d, w, c, p in districts]
+        district_choices = _Choices([((d, w, c, p), w) for d, w, c, p in districts])
         for n in range(spec.enterprises):
-            district, _w, region, prefix = _weighted(rng, district_weights)
-            cluster = _weighted(rng, cluster_weights)
+            district, _w, region, prefix = district_choices.pick(rng)
+            cluster = cluster_choices.pick(rng)
             if n == 0:  # the demo clerk's enterprise: a large NEV chain leader in the city centre
                 cluster, (district, _w, region, prefix) = 0, districts[0]
             if cluster is None:
                 industry, words = rng.choice(ref.OTHER_SECTORS[0]), ref.OTHER_SECTORS[1]
             else:
                 industry, words = rng.choice(self.cluster_industries[cluster]), ref.CLUSTERS[cluster][5]
-            scale = "large" if n == 0 else _weighted(rng, scales)
+            scale = "large" if n == 0 else scales.pick(rng)
             for length in (2, 2, 2, 3, 3, 4):
                 brand = "".join(rng.sample(ref.BRAND_CHARS, length))
                 suffix = "股份有限公司" if scale == "large" and rng.random() < 0.5 else "有限公司"
@@ -651,17 +670,17 @@ class _Seeder:
             start, end = _quarter_start(year, quarter), em.quarter_end(year, quarter)
             current = (year, quarter) == CURRENT_QUARTER
             if current:
-                statuses = (("draft", 0.4), ("submitted", 0.4), ("accepted", 0.15), ("returned", 0.05))
+                statuses = _Choices((("draft", 0.4), ("submitted", 0.4), ("accepted", 0.15), ("returned", 0.05)))
             elif (year, quarter) == (2026, 3):
-                statuses = (("accepted", 0.55), ("submitted", 0.35), ("returned", 0.05), ("draft", 0.05))
+                statuses = _Choices((("accepted", 0.55), ("submitted", 0.35), ("returned", 0.05), ("draft", 0.05)))
             else:
-                statuses = (("accepted", 0.72), ("submitted", 0.13), ("returned", 0.08), ("draft", 0.07))
+                statuses = _Choices((("accepted", 0.72), ("submitted", 0.13), ("returned", 0.08), ("draft", 0.07)))
             filing = [e for e in filers if e.index == 0 or rng.random() < spec.filing_rate]
             for chunk_start in range(0, len(filing), BATCH):
                 chunk = filing[chunk_start : chunk_start + BATCH]
                 lists = []
                 for e in chunk:
-                    status = _weighted(rng, statuses)
+                    status = statuses.pick(rng)
                     if e.index == 0:  # the demo clerk has this quarter's list still to submit
                         status = "draft" if current else "accepted"
                     created = _at(start + datetime.timedelta(days=rng.randint(0, 20)), 9)
@@ -699,7 +718,7 @@ class _Seeder:
 
     def _item(self, e: _Ent, lst: dict, start, end):
         rng = self.rng
-        kind = _weighted(rng, (("talent", 0.55), ("training", 0.25), ("tech", 0.2)))
+        kind = ITEM_KINDS.pick(rng)
         sector = ref.CLUSTERS[e.cluster] if e.cluster is not None else (None,) * 5 + ref.OTHER_SECTORS[1:]
         if kind == "talent":
             headcount = rng.randint(2, 40 if "chain_leader" in e.tags else 15)
@@ -731,7 +750,7 @@ class _Seeder:
                 if headcount:
                     fulfilled_headcount = max(1, round(headcount * rng.uniform(0.6, 1.0)))
             else:
-                status = _weighted(rng, (("open", 0.35), ("matched", 0.3), ("in_progress", 0.35)))
+                status = PENDING_STATUSES.pick(rng)
         created = lst["created_at"] + datetime.timedelta(hours=rng.randint(0, 48))
         item = {
             "demand_list_id": lst["id"],
@@ -837,7 +856,7 @@ class _Seeder:
         # 实训基地: mostly certified, a few closed; 厂中校 belong to an enterprise (half of them jointly).
         def bases():
             for n in range(spec.training_bases):
-                kind = _weighted(rng, (("school_factory", 0.45), ("factory_school", 0.35), ("public", 0.2)))
+                kind = BASE_KINDS.pick(rng)
                 k = rng.choice(live)
                 college_id = rng.choice(all_colleges) if kind != "factory_school" or rng.random() < 0.5 else None
                 enterprise = rng.choice(by_cluster[k]) if kind == "factory_school" else None
@@ -1048,17 +1067,6 @@ class _Seeder:
             step("cooperation", self.cooperation)
             step("policies", self.policies, users["bureau"], users["enterprise"])
         return users
-
-
-def _weighted(rng: random.Random, choices):
-    """One value of (value, weight) pairs."""
-    total = sum(w for _v, w in choices)
-    x = rng.random() * total
-    for value, weight in choices:
-        x -= weight
-        if x < 0:
-            return value
-    return choices[-1][0]
 
 
 def _skip_foreign_key_checks() -> None:
