@@ -143,3 +143,12 @@ def test_admin_form_rejects_overlapping_key_cluster(admin_client_):
 
     assert response.status_code == 200
     assert "重点集群之间不得共享行业" in response.content.decode()
+
+
+def test_user_change_page_edits_the_portal_role_inline(admin_client_, college_user):
+    response = admin_client_.get(reverse("admin:auth_user_change", args=[college_user.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="profile-0-role"' in page
+    assert 'name="profile-0-college"' in page
