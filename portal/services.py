@@ -1,6 +1,9 @@
 """Service helpers shared by every app's services."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+
+from .roles import Role, role_of
 
 
 @transaction.atomic
@@ -16,14 +19,10 @@ def save_validated(instance, *, exclude=None):
 
 def acts_as_bureau(by) -> bool:
     """True for bureau staff and for the system itself (by=None: management commands, import, tasks)."""
-    from .roles import Role, role_of
-
     return by is None or role_of(by) == Role.BUREAU
 
 
 def require_bureau(by, message) -> None:
     """Refuse (PermissionDenied, a 403) an action that only the bureau may take."""
-    from django.core.exceptions import PermissionDenied
-
     if not acts_as_bureau(by):
         raise PermissionDenied(message)
