@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from portal.pages import filtered, paginate, role_required, show_errors
@@ -21,6 +23,13 @@ from .forms import AlertDecisionForm, RunForm
 from .models import Alert, MetricRun, Target
 
 bureau_only = role_required(Role.BUREAU)
+
+# How a run was started (MetricRun.trigger is free text written by services, tasks and the API).
+TRIGGER_LABELS = {
+    "manual": gettext_lazy("手动发起"),
+    "beat_current": gettext_lazy("每晚刷新本季度"),
+    "beat_closed": gettext_lazy("季初计算上季度"),
+}
 
 
 @bureau_only
@@ -45,12 +54,16 @@ def run_list(request):
         year, quarter = services.current_period()
         form = RunForm(initial={"year": year, "quarter": quarter})
     runs = MetricRun.objects.restrict(request.user).select_related("requested_by").defer("supply_demand")
-    return render(request, "metrics/run_list.html", {"form": form, "page_obj": paginate(request, runs)})
+    page_obj = paginate(request, runs)
+    for run in page_obj:
+        run.trigger_label = TRIGGER_LABELS.get(run.trigger, run.trigger)
+    return render(request, "metrics/run_list.html", {"form": form, "page_obj": page_obj})
 
 
 @bureau_only
 def run_detail(request, pk):
     run = get_object_or_404(MetricRun.objects.restrict(request.user).select_related("requested_by"), pk=pk)
+    run.trigger_label = TRIGGER_LABELS.get(run.trigger, run.trigger)
     return render(request, "metrics/run_detail.html", {"run": run, "progress": _progress(run)})
 
 
@@ -74,7 +87,13 @@ def _progress(run: MetricRun) -> dict:
         "finished": run.status in (RunStatus.SUCCEEDED, RunStatus.FAILED),
         "error": run.error,
         "duration_s": run.duration_s,
+        "started_at": _local(run.started_at),
+        "finished_at": _local(run.finished_at),
     }
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
 
 @role_required(Role.BUREAU, Role.COLLEGE)

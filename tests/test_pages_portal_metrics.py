@@ -96,6 +96,8 @@ def test_run_progress_json(client, bureau_user, city):
         "finished": False,
         "error": "",
         "duration_s": None,
+        "started_at": "",
+        "finished_at": "",
     }
 
 

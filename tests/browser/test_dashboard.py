@@ -69,6 +69,7 @@ def test_run_page_polls_progress_until_the_run_finishes(page, bureau):
     page.locator("[data-role=status]", has_text="已完成").wait_for(timeout=10_000)
     assert page.locator("[data-role=done]").inner_text() == page.locator("[data-role=total]").inner_text()
     assert page.locator("[data-role=done-links]").is_visible()
+    assert page.locator("[data-role=finished-at]").inner_text() != "—"
 
 
 def test_main_pages_have_no_serious_accessibility_violations(page, bureau):

@@ -30,6 +30,9 @@
       part("error-box").hidden = false;
     }
     part("finished-note").hidden = !progress.finished;
+    // Timings sit in the details card below the progress box.
+    document.querySelector('[data-role="started-at"]').textContent = progress.started_at || "—";
+    document.querySelector('[data-role="finished-at"]').textContent = progress.finished_at || "—";
     part("done-links").hidden = progress.status !== "succeeded";
   }
 
