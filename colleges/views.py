@@ -8,7 +8,8 @@ rows are simply absent: 404).
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -43,6 +44,11 @@ BUREAU = Role.BUREAU
 COLLEGE = Role.COLLEGE
 
 
+def _count_of(model):
+    rows = model.objects.filter(college=OuterRef("pk")).order_by().values("college").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+
+
 def college_choices():
     return [("", _("全部")), *College.objects.order_by("code").values_list("pk", "name")]
 
@@ -68,10 +74,11 @@ def college_list(request):
     """Every college for the bureau; a college admin goes to their own college."""
     if role_of(request.user) == COLLEGE:
         return redirect("colleges:detail", pk=college_id_of(request.user))
+    # One join at most: the other counts are subqueries, so rows never multiply across relations.
     queryset = College.objects.restrict(request.user).annotate(
-        program_count=Count("programs", distinct=True),
-        industry_college_count=Count("industry_colleges", distinct=True),
-        base_count=Count("training_bases", distinct=True),
+        program_count=Count("programs"),
+        industry_college_count=_count_of(IndustryCollege),
+        base_count=_count_of(TrainingBase),
     )
     filterset = filtered(request, CollegeFilterSet, queryset)
     districts = College.objects.order_by("district").values_list("district", flat=True).distinct()
@@ -96,14 +103,11 @@ def _college(request, pk):
 @role_required(BUREAU, COLLEGE)
 def college_detail(request, pk):
     college = _college(request, pk)
-    counts = College.objects.filter(pk=college.pk).aggregate(
-        programs=Count("programs", distinct=True),
-        industry_colleges=Count("industry_colleges", distinct=True),
-        training_bases=Count("training_bases", distinct=True),
-        projects=Count("projects", distinct=True),
-        training_sessions=Count("training_sessions", distinct=True),
-        assignments=Count("assignments", distinct=True),
-    )
+    # A count per relation (six small queries) rather than one join that multiplies them all.
+    counts = {
+        name: getattr(college, name).count()
+        for name in ("programs", "industry_colleges", "training_bases", "projects", "training_sessions", "assignments")
+    }
     return render(request, "colleges/college_detail.html", {"college": college, "counts": counts})
 
 

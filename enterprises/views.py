@@ -121,7 +121,7 @@ def enterprise_detail(request, pk):
     return render(
         request,
         "enterprises/enterprise_detail.html",
-        {"enterprise": enterprise, "lists": lists, "can_edit": True},
+        {"enterprise": enterprise, "lists": lists},
     )
 
 

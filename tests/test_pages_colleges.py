@@ -277,3 +277,21 @@ def test_bureau_college_lists_take_constant_queries(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse(url_name))
     assert len(response.context["page_obj"]) == 30
+
+
+def test_college_list_and_detail_count_each_relation_once(client, bureau_user, college):
+    f.ProgramFactory.create_batch(2, college=college)
+    f.IndustryCollegeFactory(college=college)
+    f.TrainingBaseFactory.create_batch(3, college=college)
+    client.force_login(bureau_user)
+    [row] = client.get(reverse("colleges:college_list")).context["page_obj"]
+    assert (row.program_count, row.industry_college_count, row.base_count) == (2, 1, 3)
+    counts = client.get(reverse("colleges:detail", args=[college.pk])).context["counts"]
+    assert counts == {
+        "programs": 2,
+        "industry_colleges": 1,
+        "training_bases": 3,
+        "projects": 0,
+        "training_sessions": 0,
+        "assignments": 0,
+    }
