@@ -9,7 +9,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _t
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .choices import EnterpriseTag, ItemKind, ItemStatus
@@ -175,14 +176,31 @@ UPLOAD_MAX_ROWS = 2000
 UPLOAD_SHEET = _("需求清单")
 
 
+# The workbook is Chinese whatever the page language (SPEC: Chinese headers), so a template
+# downloaded from the English pages uploads anywhere.
+WORKBOOK_LANGUAGE = "zh-hans"
+
+
 def upload_headers() -> list[str]:
     """The Chinese column headers, the same labels the item form shows."""
-    form = DemandItemForm(enterprise=Enterprise())
-    return [str(form.fields[name].label) for name in UPLOAD_FIELDS]
+    with translation.override(WORKBOOK_LANGUAGE):
+        form = DemandItemForm(enterprise=Enterprise())
+        return [str(form.fields[name].label) for name in UPLOAD_FIELDS]
+
+
+def _kind_codes() -> dict[str, str]:
+    """Item kinds by their Chinese label and by their code, as a workbook cell may hold either."""
+    with translation.override(WORKBOOK_LANGUAGE):
+        return {**{str(label): value for value, label in ItemKind.choices}, **{v: v for v in ItemKind.values}}
 
 
 def item_template_workbook() -> bytes:
     """An empty .xlsx with the item columns, a kind drop-down and a sheet explaining each column."""
+    with translation.override(WORKBOOK_LANGUAGE):
+        return _template_workbook()
+
+
+def _template_workbook() -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -207,20 +225,20 @@ def item_template_workbook() -> bytes:
         sheet[f"F{row}"].number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
 
-    notes = workbook.create_sheet(_t("填写说明"))
-    notes.append([_t("列"), _t("说明")])
+    notes = workbook.create_sheet(gettext("填写说明"))
+    notes.append([gettext("列"), gettext("说明")])
     explanations = [
-        _t("必填：%(kinds)s 之一") % {"kinds": "、".join(str(label) for label in ItemKind.labels)},
-        _t("必填：需求的简要名称"),
-        _t("选填：国民经济行业分类代码（如 C3670），留空为本企业所属行业"),
-        _t("选填：6位职业教育专业代码（如 460701）"),
-        _t("技能人才、员工培训必填，须大于0；技术攻关可不填"),
-        _t("必填：日期，格式 YYYY-MM-DD"),
+        gettext("必填：%(kinds)s 之一") % {"kinds": "、".join(str(label) for label in ItemKind.labels)},
+        gettext("必填：需求的简要名称"),
+        gettext("选填：国民经济行业分类代码（如 C3670），留空为本企业所属行业"),
+        gettext("选填：6位职业教育专业代码（如 460701）"),
+        gettext("技能人才、员工培训必填，须大于0；技术攻关可不填"),
+        gettext("必填：日期，格式 YYYY-MM-DD"),
     ]
     for header, text in zip(upload_headers(), explanations, strict=True):
         notes.append([header, text])
     notes.append([])
-    notes.append([_t("一次上传要么全部导入，要么（有任何错误时）全部不导入。")])
+    notes.append([gettext("一次上传要么全部导入，要么（有任何错误时）全部不导入。")])
     notes.column_dimensions["A"].width = 16
     notes.column_dimensions["B"].width = 70
     buffer = io.BytesIO()
@@ -285,7 +303,9 @@ class ItemUploadForm(forms.Form):
             workbook = load_workbook(upload, read_only=True, data_only=True)
         except Exception:  # zipfile.BadZipFile, KeyError, InvalidFileException: not a real workbook
             raise forms.ValidationError(_("无法读取该文件：它不是有效的 .xlsx 工作簿。"))
-        sheet = workbook[str(UPLOAD_SHEET)] if str(UPLOAD_SHEET) in workbook.sheetnames else workbook.worksheets[0]
+        with translation.override(WORKBOOK_LANGUAGE):
+            sheet_name = str(UPLOAD_SHEET)
+        sheet = workbook[sheet_name] if sheet_name in workbook.sheetnames else workbook.worksheets[0]
         lines = sheet.iter_rows(values_only=True)
         header = [str(cell).strip() if cell is not None else "" for cell in next(lines, ())]
         labels = dict(zip(upload_headers(), UPLOAD_FIELDS, strict=True))
@@ -295,7 +315,7 @@ class ItemUploadForm(forms.Form):
                 _("第1行缺少列：%(columns)s。请使用下载的模板。"), params={"columns": "、".join(missing)}
             )
         positions = {labels[label]: header.index(label) for label in labels}
-        kinds = {str(label): value for value, label in ItemKind.choices}
+        kinds = _kind_codes()
         rows = []
         for number, line in enumerate(lines, start=2):
             if not any(cell not in (None, "") for cell in line):

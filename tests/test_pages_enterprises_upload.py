@@ -131,3 +131,13 @@ def test_another_enterprise_cannot_upload_into_a_list(client, other_enterprise_u
     response = upload(client, draft, workbook([["技能人才", "电工", "C36", "", 5, "2030-06-30"]]))
     assert response.status_code == 404
     assert not DemandItem.objects.exists()
+
+
+def test_workbook_stays_chinese_on_the_english_pages(client, enterprise_user, draft, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(enterprise_user)
+    response = client.get(reverse("enterprises:upload_template"))
+    assert [cell.value for cell in load_workbook(io.BytesIO(response.content)).worksheets[0][1]] == HEADERS
+    response = upload(client, draft, workbook([["技能人才", "电工", "C36", "", 5, "2030-06-30"]]))
+    assert response.status_code == 302
+    assert DemandItem.objects.get(demand_list=draft).kind == "talent"
