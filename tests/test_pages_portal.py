@@ -97,3 +97,10 @@ def test_pagination_include_keeps_filters(client, bureau_user):
     body = client.get(reverse("metrics:run_list"), {"page": 1}).content.decode()
     assert "第 1 / 2 页，共 35 条" in body
     assert 'href="?page=2"' in body
+
+
+def test_missing_page_uses_the_portal_layout(client, bureau_user):
+    client.force_login(bureau_user)
+    response = client.get("/metrics/runs/999999/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()

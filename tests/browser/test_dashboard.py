@@ -5,7 +5,7 @@ import pytest
 
 from metrics import services
 from metrics.models import MetricRun
-from tests.browser.conftest import assert_accessible, login, make_user
+from tests.browser.conftest import ARTIFACTS, assert_accessible, login, make_user
 from tests.portal_seed import seed_dashboard
 
 pytestmark = pytest.mark.browser
@@ -35,6 +35,8 @@ def test_dashboard_draws_charts_in_chinese_and_english(page, bureau):
     assert page.locator("h1").inner_text() == "Industry–education integration dashboard"
     _charts_drawn(page, 6)
     assert "Achieved" in page.locator(".target-card .badge--achieved").first.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard_en.png"), full_page=True)
 
     page.click("[data-testid=language-switch]")
     page.wait_for_load_state("load")
