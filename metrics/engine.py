@@ -248,7 +248,7 @@ def load_frames(period: Period) -> Frames:
     cutoff = timezone.make_aware(datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time()))
     deliveries = _frame(
         PolicyDelivery.objects.filter(card__published_at__lt=cutoff).annotate(
-            acknowledged=Q(acknowledged_at__lt=cutoff)
+            acknowledged=Q(acknowledged_at__isnull=False, acknowledged_at__lt=cutoff)
         ),
         ["enterprise__district", "acknowledged"],
         ["district", "acknowledged"],
@@ -538,15 +538,14 @@ def program_alerts(f: Frames) -> list[dict]:
     rows["rate"] = rows["employed_in_field"] / rows["employed"]
     latest = rows.sort_values(["program_id", "year"], ascending=[True, False]).groupby("program_id").head(2)
     grouped = latest.groupby("program_id").agg(n=("rate", "size"), worst=("rate", "max"), year=("year", "max"))
-    flagged = grouped[(grouped["n"] == 2) & (grouped["worst"] < ALERT_RATE)]
-    by_program = latest[latest["program_id"].isin(flagged.index)].groupby("program_id")
+    flagged = grouped[(grouped["n"] == 2) & (grouped["worst"] < ALERT_RATE)]["year"].to_dict()
+    latest = latest[latest["program_id"].isin(flagged.keys())]
+    rates: dict[int, dict[str, float]] = {}
+    for program_id, year, rate in zip(latest["program_id"], latest["year"], latest["rate"], strict=True):
+        rates.setdefault(int(program_id), {})[str(int(year))] = round(float(rate), 4)
     return [
-        {
-            "program_id": int(program_id),
-            "year": int(flagged.loc[program_id, "year"]),
-            "rates": {str(int(r.year)): round(float(r.rate), 4) for r in group.itertuples()},
-        }
-        for program_id, group in by_program
+        {"program_id": program_id, "year": int(flagged[program_id]), "rates": program_rates}
+        for program_id, program_rates in rates.items()
     ]
 
 
