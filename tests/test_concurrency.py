@@ -13,6 +13,8 @@ from django.db import connection
 
 from enterprises import services
 from enterprises.models import DemandItem, DemandItemEvent
+from policies import services as policy_services
+from policies.models import PolicyDelivery
 from tests import factories as f
 
 pytestmark = [
@@ -85,3 +87,20 @@ def test_concurrent_transitions_to_different_states_serialise(transactional_db):
     assert sum(isinstance(o, ValidationError) for o in outcomes) == 1, outcomes
     final = DemandItem.objects.get(pk=item_id).status
     assert list(DemandItemEvent.objects.filter(item_id=item_id).values_list("to_status", flat=True)) == [final]
+
+
+def test_two_clicks_on_acknowledge_set_the_time_once(transactional_db):
+    enterprise = f.EnterpriseFactory()
+    clerk = f.ProfileFactory(user=f.UserFactory(username="clerk_a"), role="enterprise", enterprise=enterprise).user
+    card = policy_services.policy_card_publish(card=f.PolicyCardFactory(), by=None)
+    delivery_id = PolicyDelivery.objects.get(card=card).pk
+
+    def acknowledge():
+        return policy_services.policy_acknowledge(delivery=PolicyDelivery.objects.get(pk=delivery_id), by=clerk)
+
+    outcomes = _race([acknowledge, acknowledge])
+
+    assert sum(isinstance(o, PolicyDelivery) for o in outcomes) == 1, outcomes
+    assert [o.message_dict for o in outcomes if isinstance(o, ValidationError)] == [
+        {"acknowledged_at": ["该政策卡已确认知晓，无需重复确认。"]}
+    ]
