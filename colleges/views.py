@@ -75,10 +75,14 @@ def college_list(request):
     if role_of(request.user) == COLLEGE:
         return redirect("colleges:detail", pk=college_id_of(request.user))
     # One join at most: the other counts are subqueries, so rows never multiply across relations.
-    queryset = College.objects.restrict(request.user).annotate(
-        program_count=Count("programs"),
-        industry_college_count=_count_of(IndustryCollege),
-        base_count=_count_of(TrainingBase),
+    queryset = (
+        College.objects.restrict(request.user)
+        .annotate(
+            program_count=Count("programs"),
+            industry_college_count=_count_of(IndustryCollege),
+            base_count=_count_of(TrainingBase),
+        )
+        .order_by("code")
     )
     filterset = filtered(request, CollegeFilterSet, queryset)
     districts = College.objects.order_by("district").values_list("district", flat=True).distinct()
@@ -168,7 +172,8 @@ class RowPages:
         return self.model.objects.restrict(request.user, action)
 
     def list(self, request):
-        queryset = self.queryset(request).select_related("college", *self.related)
+        # Explicit order: Meta.ordering is dropped once counts are annotated (GROUP BY).
+        queryset = self.queryset(request).select_related("college", *self.related).order_by(*self.model._meta.ordering)
         if self.model is IndustryCollege:
             queryset = industry_colleges_with_counts(queryset)
         filterset = filtered(request, self.filterset_class, queryset)
