@@ -32,7 +32,7 @@ def active_on_q(start: str, end: str, day) -> Q:
 class CollegeFilterSet(filters.FilterSet):
     code = filters.CharFilter(label=_("院校代码"))
     name = filters.CharFilter(lookup_expr="icontains", label=_("院校名称"))
-    kind = filters.MultipleChoiceFilter(choices=CollegeKind.choices, label=_("办学层次"))
+    kind = filters.MultipleChoiceFilter(distinct=False, choices=CollegeKind.choices, label=_("办学层次"))
     district = filters.CharFilter(label=_("所在区县"))
 
     class Meta:
@@ -76,7 +76,7 @@ class IndustryCollegeFilterSet(CollegeRowFilters):
 class TrainingBaseFilterSet(CollegeRowFilters, EnterpriseRowFilters):
     code = filters.CharFilter(label=_("编号"))
     name = filters.CharFilter(lookup_expr="icontains", label=_("名称"))
-    kind = filters.MultipleChoiceFilter(choices=BaseKind.choices, label=_("类型"))
+    kind = filters.MultipleChoiceFilter(distinct=False, choices=BaseKind.choices, label=_("类型"))
     certified = filters.BooleanFilter(label=_("已认定"))
     established_on = filters.DateFromToRangeFilter(label=_("建成日期"))
     active_on = filters.DateFilter(method="filter_active_on", label=_("某日在用"))

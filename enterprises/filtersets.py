@@ -43,7 +43,7 @@ class EnterpriseFilterSet(filters.FilterSet):
     industry_code = filters.CharFilter(field_name="industry_id", label=_("行业代码"))
     industry_prefix = filters.CharFilter(field_name="industry__code", lookup_expr="startswith", label=_("行业代码前缀"))
     district = filters.CharFilter(label=_("所在区县"))
-    scale = filters.MultipleChoiceFilter(choices=Scale.choices, label=_("企业规模"))
+    scale = filters.MultipleChoiceFilter(distinct=False, choices=Scale.choices, label=_("企业规模"))
     tag = filters.ChoiceFilter(choices=EnterpriseTag.choices, method="filter_tag", label=_("企业标签"))
     certified = filters.BooleanFilter(
         field_name="integration_certified_on", lookup_expr="isnull", exclude=True, label=_("产教融合型企业")
@@ -74,7 +74,7 @@ class DemandListFilterSet(filters.FilterSet):
     district = filters.CharFilter(field_name="enterprise__district", label=_("所在区县"))
     year = filters.NumberFilter(label=_("年度"))
     quarter = filters.NumberFilter(label=_("季度"))
-    status = filters.MultipleChoiceFilter(choices=ListStatus.choices, label=_("状态"))
+    status = filters.MultipleChoiceFilter(distinct=False, choices=ListStatus.choices, label=_("状态"))
 
     class Meta:
         model = DemandList
@@ -89,10 +89,10 @@ class DemandItemFilterSet(filters.FilterSet):
     year = filters.NumberFilter(field_name="demand_list__year", label=_("年度"))
     quarter = filters.NumberFilter(field_name="demand_list__quarter", label=_("季度"))
     list_status = filters.MultipleChoiceFilter(
-        field_name="demand_list__status", choices=ListStatus.choices, label=_("清单状态")
+        distinct=False, field_name="demand_list__status", choices=ListStatus.choices, label=_("清单状态")
     )
-    kind = filters.MultipleChoiceFilter(choices=ItemKind.choices, label=_("需求类型"))
-    status = filters.MultipleChoiceFilter(choices=ItemStatus.choices, label=_("状态"))
+    kind = filters.MultipleChoiceFilter(distinct=False, choices=ItemKind.choices, label=_("需求类型"))
+    status = filters.MultipleChoiceFilter(distinct=False, choices=ItemStatus.choices, label=_("状态"))
     industry_code = filters.CharFilter(field_name="industry_id", label=_("行业代码"))
     industry_prefix = filters.CharFilter(field_name="industry__code", lookup_expr="startswith", label=_("行业代码前缀"))
     major_code = filters.CharFilter(label=_("专业代码"))

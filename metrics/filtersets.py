@@ -9,8 +9,8 @@ from .models import Alert, MetricRun, Snapshot, Target
 
 
 class SnapshotFilterSet(filters.FilterSet):
-    metric = filters.MultipleChoiceFilter(choices=Metric.choices, label=_("指标"))
-    scope_type = filters.MultipleChoiceFilter(choices=ScopeType.choices, label=_("范围类型"))
+    metric = filters.MultipleChoiceFilter(distinct=False, choices=Metric.choices, label=_("指标"))
+    scope_type = filters.MultipleChoiceFilter(distinct=False, choices=ScopeType.choices, label=_("范围类型"))
     scope_id = filters.CharFilter(label=_("范围标识"))
     year = filters.NumberFilter(label=_("年度"))
     quarter = filters.NumberFilter(label=_("季度"))
@@ -24,7 +24,7 @@ class SnapshotFilterSet(filters.FilterSet):
 
 
 class TargetFilterSet(filters.FilterSet):
-    metric = filters.MultipleChoiceFilter(choices=Metric.choices, label=_("指标"))
+    metric = filters.MultipleChoiceFilter(distinct=False, choices=Metric.choices, label=_("指标"))
     scope_type = filters.ChoiceFilter(choices=ScopeType.choices, label=_("范围类型"))
     scope_id = filters.CharFilter(label=_("范围标识"))
     deadline_year = filters.NumberFilter(label=_("完成年度"))
@@ -38,7 +38,7 @@ class TargetFilterSet(filters.FilterSet):
 class MetricRunFilterSet(filters.FilterSet):
     year = filters.NumberFilter(label=_("年度"))
     quarter = filters.NumberFilter(label=_("季度"))
-    status = filters.MultipleChoiceFilter(choices=RunStatus.choices, label=_("状态"))
+    status = filters.MultipleChoiceFilter(distinct=False, choices=RunStatus.choices, label=_("状态"))
     trigger = filters.CharFilter(label=_("触发方式"))
     queued_at = filters.DateFromToRangeFilter(field_name="queued_at__date", label=_("排队日期"))
 
@@ -48,7 +48,7 @@ class MetricRunFilterSet(filters.FilterSet):
 
 
 class AlertFilterSet(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=AlertStatus.choices, label=_("状态"))
+    status = filters.MultipleChoiceFilter(distinct=False, choices=AlertStatus.choices, label=_("状态"))
     year = filters.NumberFilter(label=_("年度"))
     program = filters.NumberFilter(field_name="program_id", label=_("专业点ID"))
     college = filters.NumberFilter(field_name="program__college_id", label=_("院校ID"))

@@ -12,8 +12,8 @@ from .models import PolicyCard, PolicyDelivery, PolicyFeedback
 
 class PolicyCardFilterSet(filters.FilterSet):
     title = filters.CharFilter(lookup_expr="icontains", label=_("标题"))
-    category = filters.MultipleChoiceFilter(choices=PolicyCategory.choices, label=_("类别"))
-    status = filters.MultipleChoiceFilter(choices=PolicyStatus.choices, label=_("状态"))
+    category = filters.MultipleChoiceFilter(distinct=False, choices=PolicyCategory.choices, label=_("类别"))
+    status = filters.MultipleChoiceFilter(distinct=False, choices=PolicyStatus.choices, label=_("状态"))
     issuer = filters.CharFilter(lookup_expr="icontains", label=_("发文单位"))
     document_no = filters.CharFilter(label=_("文号"))
     audience_tag = filters.ChoiceFilter(

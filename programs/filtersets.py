@@ -37,7 +37,7 @@ class MajorFilterSet(ClusterFilters):
     code = filters.CharFilter(label=_("专业代码"))
     code_prefix = filters.CharFilter(field_name="code", lookup_expr="startswith", label=_("专业代码前缀"))
     name = filters.CharFilter(lookup_expr="icontains", label=_("专业名称"))
-    level = filters.MultipleChoiceFilter(choices=MajorLevel.choices, label=_("层次"))
+    level = filters.MultipleChoiceFilter(distinct=False, choices=MajorLevel.choices, label=_("层次"))
     industry_code = filters.CharFilter(method="filter_industry_code", label=_("对应行业代码"))
 
     major_path = "pk"
@@ -53,8 +53,10 @@ class MajorFilterSet(ClusterFilters):
 class ProgramFilterSet(CollegeRowFilters, ClusterFilters):
     major = filters.NumberFilter(field_name="major_id", label=_("专业ID"))
     major_code = filters.CharFilter(field_name="major__code", label=_("专业代码"))
-    schooling = filters.MultipleChoiceFilter(choices=Schooling.choices, label=_("学制"))
-    enrollment_status = filters.MultipleChoiceFilter(choices=EnrollmentStatus.choices, label=_("招生状态"))
+    schooling = filters.MultipleChoiceFilter(distinct=False, choices=Schooling.choices, label=_("学制"))
+    enrollment_status = filters.MultipleChoiceFilter(
+        distinct=False, choices=EnrollmentStatus.choices, label=_("招生状态")
+    )
     emerging = filters.BooleanFilter(label=_("新兴产业急需"))
     established_on = filters.DateFromToRangeFilter(label=_("设立日期"))
     active_on = filters.DateFilter(method="filter_active_on", label=_("某日在办"))
@@ -87,7 +89,7 @@ class ProgramYearFilterSet(filters.FilterSet):
     district = filters.CharFilter(field_name="program__college__district", label=_("院校所在区县"))
     major_code = filters.CharFilter(field_name="program__major__code", label=_("专业代码"))
     schooling = filters.MultipleChoiceFilter(
-        field_name="program__schooling", choices=Schooling.choices, label=_("学制")
+        distinct=False, field_name="program__schooling", choices=Schooling.choices, label=_("学制")
     )
     year = filters.NumberFilter(label=_("毕业年度"))
     year_min = filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("起始年度"))
@@ -115,7 +117,7 @@ class OrderClassFilterSet(EnterpriseRowFilters):
     district = filters.CharFilter(field_name="program__college__district", label=_("院校所在区县"))
     major_code = filters.CharFilter(field_name="program__major__code", label=_("专业代码"))
     year = filters.NumberFilter(label=_("年度"))
-    kind = filters.MultipleChoiceFilter(choices=OrderClassKind.choices, label=_("类型"))
+    kind = filters.MultipleChoiceFilter(distinct=False, choices=OrderClassKind.choices, label=_("类型"))
     name = filters.CharFilter(lookup_expr="icontains", label=_("班级名称"))
 
     class Meta:
