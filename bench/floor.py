@@ -1,0 +1,248 @@
+"""The floor of a period run: every metric of SPEC 4 as hand-written PostgreSQL GROUP BY queries.
+
+It writes nothing. It answers how fast the database itself computes the same numbers over
+the same rows, so `period_run_s / sql_floor_s` is what the engine (ORM, snapshot writes, run
+bookkeeping) adds. Each query returns every scope at once with GROUPING SETS: () is the city,
+(district) the districts, (college) the colleges. Only the share arithmetic of
+supply_demand_match (a few hundred numbers) is done in Python.
+"""
+
+import datetime
+import time
+import zoneinfo
+
+from django.conf import settings
+from django.db import connection
+
+from colleges.models import (
+    College,
+    CooperationProject,
+    IndustryCollege,
+    IndustryCollegePartner,
+    TrainingBase,
+    TrainingSession,
+)
+from enterprises.models import DemandItem, DemandList, Enterprise, Industry, IndustryCluster, quarter_end
+from policies.models import PolicyCard, PolicyDelivery
+from programs.models import Major, OrderClass, Program, ProgramYear
+
+TABLES = {
+    "cluster": IndustryCluster,
+    "industry": Industry,
+    "enterprise": Enterprise,
+    "list": DemandList,
+    "item": DemandItem,
+    "college": College,
+    "major": Major,
+    "program": Program,
+    "py": ProgramYear,
+    "base": TrainingBase,
+    "project": CooperationProject,
+    "ic": IndustryCollege,
+    "partner": IndustryCollegePartner,
+    "session": TrainingSession,
+    "order_class": OrderClass,
+    "card": PolicyCard,
+    "delivery": PolicyDelivery,
+}
+
+# Key clusters' codes, and which majors serve which key cluster (codes match by prefix).
+SERVES = """
+key_codes AS (
+    SELECT c.id AS cluster_id, kc.code
+    FROM {cluster} c CROSS JOIN LATERAL jsonb_array_elements_text(c.industry_codes) AS kc(code)
+    WHERE c.is_key
+),
+serves AS (
+    SELECT DISTINCT m.id AS major_id, k.cluster_id
+    FROM {major} m CROSS JOIN LATERAL jsonb_array_elements_text(m.industry_codes) AS mc(code)
+    JOIN key_codes k ON starts_with(mc.code, k.code) OR starts_with(k.code, mc.code)
+)"""
+
+ACTIVE_PROGRAM = "p.established_on <= %(end)s AND (p.closed_on IS NULL OR p.closed_on > %(end)s)"
+
+# Every college-row metric: (district, college_id, is_city, is_district, numerator, denominator).
+COLLEGE_SCOPES = "GROUP BY GROUPING SETS ((), (c.district), (c.id))"
+COLLEGE_COLUMNS = "c.district, c.id, GROUPING(c.district, c.id)"
+
+QUERIES = {
+    "alignment_rate": f"""
+        WITH {SERVES}
+        SELECT {COLLEGE_COLUMNS},
+               count(*) FILTER (WHERE p.major_id IN (SELECT major_id FROM serves)), count(*)
+        FROM {{program}} p JOIN {{college}} c ON c.id = p.college_id
+        WHERE {ACTIVE_PROGRAM}
+        {COLLEGE_SCOPES}""",
+    "cluster_coverage": f"""
+        WITH {SERVES}
+        SELECT {COLLEGE_COLUMNS}, count(DISTINCT s.cluster_id),
+               (SELECT count(*) FROM {{cluster}} WHERE is_key)
+        FROM {{program}} p JOIN {{college}} c ON c.id = p.college_id
+        LEFT JOIN serves s ON s.major_id = p.major_id
+        WHERE {ACTIVE_PROGRAM}
+        {COLLEGE_SCOPES}""",
+    "local_retention_rate": f"""
+        SELECT {COLLEGE_COLUMNS}, sum(py.employed_locally), sum(py.employed)
+        FROM {{py}} py JOIN {{program}} p ON p.id = py.program_id JOIN {{college}} c ON c.id = p.college_id
+        WHERE py.year = %(year)s AND p.schooling = '5yr_higher'
+        {COLLEGE_SCOPES}""",
+    "in_field_rate": f"""
+        SELECT {COLLEGE_COLUMNS}, sum(py.employed_in_field), sum(py.employed)
+        FROM {{py}} py JOIN {{program}} p ON p.id = py.program_id JOIN {{college}} c ON c.id = p.college_id
+        WHERE py.year = %(year)s
+        {COLLEGE_SCOPES}""",
+    # A base with a college counts in the college's district, an enterprise-only base in the enterprise's.
+    "training_bases": """
+        SELECT coalesce(c.district, e.district), b.college_id,
+               GROUPING(coalesce(c.district, e.district), b.college_id), count(*), NULL
+        FROM {base} b LEFT JOIN {college} c ON c.id = b.college_id LEFT JOIN {enterprise} e ON e.id = b.enterprise_id
+        WHERE b.certified AND b.established_on <= %(end)s AND (b.closed_on IS NULL OR b.closed_on > %(end)s)
+        GROUP BY GROUPING SETS ((), (coalesce(c.district, e.district)), (b.college_id))""",
+    "integration_enterprises": """
+        SELECT e.district, NULL, GROUPING(e.district) * 2 + 1, count(*), NULL
+        FROM {enterprise} e
+        WHERE e.integration_certified_on <= %(end)s
+        GROUP BY GROUPING SETS ((), (e.district))""",
+    "cooperation_projects": f"""
+        SELECT {COLLEGE_COLUMNS}, count(*), NULL
+        FROM {{project}} x JOIN {{college}} c ON c.id = x.college_id
+        WHERE x.started_on <= %(end)s AND (x.ended_on IS NULL OR x.ended_on >= %(end)s)
+        {COLLEGE_SCOPES}""",
+    "industry_colleges": f"""
+        SELECT {COLLEGE_COLUMNS}, count(*), NULL
+        FROM {{ic}} x JOIN {{college}} c ON c.id = x.college_id
+        WHERE x.established_on <= %(end)s
+        {COLLEGE_SCOPES}""",
+    "industry_college_compliance": f"""
+        SELECT {COLLEGE_COLUMNS}, count(*) FILTER (WHERE coalesce(leaders.n, 0) >= 3), count(*)
+        FROM {{ic}} x JOIN {{college}} c ON c.id = x.college_id
+        LEFT JOIN (
+            SELECT industry_college_id, count(*) AS n FROM {{partner}} WHERE is_chain_leader GROUP BY 1
+        ) leaders ON leaders.industry_college_id = x.id
+        WHERE x.established_on <= %(end)s
+        {COLLEGE_SCOPES}""",
+    "order_classes": f"""
+        SELECT {COLLEGE_COLUMNS}, count(*), NULL
+        FROM {{order_class}} o JOIN {{program}} p ON p.id = o.program_id JOIN {{college}} c ON c.id = p.college_id
+        WHERE o.year = %(year)s
+        {COLLEGE_SCOPES}""",
+    "training_headcount": f"""
+        SELECT {COLLEGE_COLUMNS}, sum(s.trainees), NULL
+        FROM {{session}} s JOIN {{college}} c ON c.id = s.college_id
+        WHERE s.held_on BETWEEN %(jan1)s AND %(end)s
+        {COLLEGE_SCOPES}""",
+    "demand_fulfilment_rate": """
+        SELECT e.district, NULL, GROUPING(e.district) * 2 + 1,
+               count(*) FILTER (WHERE i.status = 'fulfilled' AND i.fulfilled_on <= %(end)s), count(*)
+        FROM {item} i JOIN {list} l ON l.id = i.demand_list_id JOIN {enterprise} e ON e.id = l.enterprise_id
+        WHERE l.year = %(year)s AND l.status IN ('submitted', 'accepted')
+          AND i.status <> 'cancelled' AND i.due_on <= %(end)s
+        GROUP BY GROUPING SETS ((), (e.district))""",
+    "policy_reach": """
+        SELECT e.district, NULL, GROUPING(e.district) * 2 + 1,
+               count(*) FILTER (WHERE d.acknowledged_at < %(cutoff)s), count(*)
+        FROM {delivery} d JOIN {card} k ON k.id = d.card_id JOIN {enterprise} e ON e.id = d.enterprise_id
+        WHERE k.published_at < %(cutoff)s
+        GROUP BY GROUPING SETS ((), (e.district))""",
+}
+
+# supply_demand_match, side by side: demand by (district, cluster), supply by (district|college, cluster).
+# Cluster 0 is the `other` bucket.
+DEMAND = f"""
+    WITH {SERVES},
+    industry_cluster AS (
+        SELECT i.code, min(k.cluster_id) AS cluster_id
+        FROM {{industry}} i JOIN key_codes k ON starts_with(i.code, k.code) OR starts_with(k.code, i.code)
+        GROUP BY i.code
+    ),
+    demand AS (
+        SELECT e.district, coalesce(ic.cluster_id, 0) AS cluster_id, i.headcount
+        FROM {{item}} i JOIN {{list}} l ON l.id = i.demand_list_id JOIN {{enterprise}} e ON e.id = l.enterprise_id
+        LEFT JOIN industry_cluster ic ON ic.code = i.industry_code
+        WHERE l.year = %(year)s AND l.quarter = %(quarter)s AND l.status IN ('submitted', 'accepted')
+          AND i.kind = 'talent'
+    )
+    SELECT district, NULL, GROUPING(district) * 2 + 1, cluster_id, sum(headcount)
+    FROM demand GROUP BY GROUPING SETS ((cluster_id), (district, cluster_id))"""
+
+SUPPLY = f"""
+    WITH {SERVES},
+    fan_out AS (SELECT major_id, count(*) AS n FROM serves GROUP BY major_id),
+    supply AS (
+        SELECT c.district, c.id AS college_id, coalesce(s.cluster_id, 0) AS cluster_id,
+               py.graduates::float8 / coalesce(f.n, 1) AS graduates
+        FROM {{py}} py JOIN {{program}} p ON p.id = py.program_id JOIN {{college}} c ON c.id = p.college_id
+        LEFT JOIN serves s ON s.major_id = p.major_id LEFT JOIN fan_out f ON f.major_id = p.major_id
+        WHERE py.year = %(year)s AND {ACTIVE_PROGRAM}
+    )
+    SELECT district, college_id, GROUPING(district, college_id), cluster_id, sum(graduates)
+    FROM supply GROUP BY GROUPING SETS ((cluster_id), (district, cluster_id), (college_id, cluster_id))"""
+
+# 限制招生预警: in-field rate below 0.60 in both of the two latest years <= Y that have data.
+ALERTS = """
+    WITH rates AS (
+        SELECT program_id, employed_in_field::float8 / employed AS rate,
+               row_number() OVER (PARTITION BY program_id ORDER BY year DESC) AS latest
+        FROM {py} WHERE year <= %(year)s AND employed > 0
+    )
+    SELECT program_id FROM rates WHERE latest <= 2
+    GROUP BY program_id HAVING count(*) = 2 AND max(rate) < 0.6"""
+
+
+def _scope(district, college_id, grouping):
+    """GROUPING(district, college) is a bitmask: 3 the city, 1 a district, 2 a college."""
+    if grouping == 3:
+        return ("city", "")
+    if grouping == 1:
+        return ("district", district)
+    return ("college", college_id)
+
+
+def _run(sql, params):
+    tables = {name: model._meta.db_table for name, model in TABLES.items()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(**tables), params)
+        return cursor.fetchall()
+
+
+def _match(supply: dict, demand: dict):
+    """Σ_k min of the two sides' shares; None when either side is empty."""
+    s_total, d_total = sum(supply.values()), sum(demand.values())
+    if not s_total or not d_total:
+        return None
+    return sum(min(supply.get(k, 0) / s_total, demand.get(k, 0) / d_total) for k in set(supply) | set(demand))
+
+
+def compute(year: int, quarter: int) -> dict:
+    """Every metric for every scope of the period: {metric: {(scope_type, scope_id): (numerator, denominator)}}."""
+    end = quarter_end(year, quarter)
+    cutoff = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time(), zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    )
+    params = {"year": year, "quarter": quarter, "end": end, "jan1": datetime.date(year, 1, 1), "cutoff": cutoff}
+    results = {}
+    for metric, sql in QUERIES.items():
+        results[metric] = {
+            _scope(district, college_id, grouping): (numerator, denominator)
+            for district, college_id, grouping, numerator, denominator in _run(sql, params)
+            if not (grouping == 1 and district is None) and not (grouping == 2 and college_id is None)
+        }
+
+    demand, supply = {}, {}
+    for rows, sides in ((_run(DEMAND, params), demand), (_run(SUPPLY, params), supply)):
+        for district, college_id, grouping, cluster_id, amount in rows:
+            sides.setdefault(_scope(district, college_id, grouping), {})[cluster_id] = float(amount or 0)
+    city = ("city", "")
+    results["supply_demand_match"] = {
+        scope: (_match(side, demand.get(scope if scope[0] != "college" else city, {})), 1)
+        for scope, side in supply.items()
+    }
+    results["alerts"] = {("city", ""): (len(_run(ALERTS, params)), None)}
+    return results
+
+
+def timed(year: int, quarter: int) -> tuple[float, dict]:
+    """Seconds to compute the whole period in SQL, and the figures."""
+    started = time.perf_counter()
+    figures = compute(year, quarter)
+    return time.perf_counter() - started, figures

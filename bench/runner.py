@@ -1,0 +1,407 @@
+"""`manage.py bench`: the province-scale benchmark, each figure measured next to its floor in the same run.
+
+Figures (one JSON object, also written to bench-results/latest.json):
+- period_run_s: one whole period through the real metric task (child process, warm run) and its
+  peak RSS; sql_floor_s: the same aggregates as hand-written SQL GROUP BY (bench.floor).
+- api_list_*: GET /api/v1/demand-items/ as an agency token, against a bare JsonResponse of
+  `.values()` of the same page (bench.urls), both through django.test.Client and the full middleware.
+- home_*: the bureau home page.
+- import_100k_s: a 100 000-item demand_items bundle through `import_bundle` (all-or-nothing).
+- load_*: the API under gunicorn, driven for a bounded time by bench.load in a second process.
+"""
+
+import csv
+import datetime
+import json
+import os
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import OperationalError, connection, connections
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from enterprises.models import DemandItem, DemandItemEvent, DemandList, Enterprise
+from portal.models import UserProfile
+
+from . import floor
+from .urls import BARE_PATH
+
+RESULTS = Path(settings.BASE_DIR) / "bench-results" / "latest.json"
+# The 100k import goes into a year no seed uses, and is purged before and after.
+IMPORT_YEAR = 2099
+IMPORT_ROWS = 100_000
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", 200))  # timed requests per page, after WARMUP
+WARMUP = 5
+LOAD_CLIENTS = 16
+# Upper bounds of the issue's goals.
+GOALS = {
+    "period_run_s": 5,
+    "period_floor_ratio": 3,
+    "period_peak_rss_mib": 1024,
+    "api_list_p95_ms": 40,
+    "api_bare_p95_ratio": 2,
+    "home_p95_ms": 150,
+    "home_queries": 15,
+    "import_100k_s": 30,
+    "load_errors": 0,
+}
+
+
+def ensure_database(log) -> None:
+    """PostgreSQL only; create the database when it is missing, then migrate."""
+    db = settings.DATABASES["default"]
+    if not db["ENGINE"].endswith("postgresql"):
+        raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://… (make bench does).")
+    try:
+        connection.ensure_connection()
+    except OperationalError as exc:
+        if "does not exist" not in str(exc):
+            raise
+        import psycopg2
+
+        log(f"creating database {db['NAME']}")
+        admin = psycopg2.connect(
+            dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"] or None
+        )
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
+        admin.close()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def ensure_seeded(*, reseed: bool, log) -> None:
+    """Seed the province once; a database that already holds it is reused (detected by its counts)."""
+    from colleges.models import College
+    from exchange.demo_city import PROVINCE
+
+    seeded = Enterprise.objects.count() >= PROVINCE.enterprises and College.objects.count() >= PROVINCE.colleges
+    if seeded and not reseed:
+        log("province data set found, not reseeding (--reseed to force)")
+        return
+    log("seeding the province (several minutes, once)")
+    started = time.perf_counter()
+    call_command("seed_demo", scale="province", reset=True, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # fresh statistics, as autovacuum would give a live database
+    log(f"seeded in {time.perf_counter() - started:.0f} s")
+
+
+def dataset() -> dict:
+    from colleges.models import College
+    from policies.models import PolicyDelivery
+    from programs.models import Program, ProgramYear
+
+    return {
+        "enterprises": Enterprise.objects.count(),
+        "colleges": College.objects.count(),
+        "programs": Program.objects.count(),
+        "program_years": ProgramYear.objects.count(),
+        "demand_lists": DemandList.objects.count(),
+        "demand_items": DemandItem.objects.count(),
+        "policy_deliveries": PolicyDelivery.objects.count(),
+    }
+
+
+def latest_period() -> tuple[int, int]:
+    """The latest quarter with submitted demand: the period the bureau looks at most."""
+    row = (
+        DemandList.objects.exclude(year=IMPORT_YEAR)
+        .filter(status__in=["submitted", "accepted"])
+        .order_by("-year", "-quarter")
+        .values_list("year", "quarter")
+        .first()
+    )
+    if row is None:
+        raise CommandError("No submitted demand lists: the data set is empty.")
+    return row
+
+
+def _user(username: str, role: str):
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    UserProfile.objects.get_or_create(user=user, defaults={"role": role})
+    return user
+
+
+def agency_tokens(count: int) -> list[str]:
+    """Tokens of `count` agency users (the load uses several, as several integrators would)."""
+    return [Token.objects.get_or_create(user=_user(f"bench-agency-{i}", "agency"))[0].key for i in range(count)]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def timed_get(client: Client, url: str, **headers) -> dict:
+    """p50/p95 over REQUESTS GETs after WARMUP, and the queries of one request."""
+    for _ in range(WARMUP):
+        response = client.get(url, **headers)
+        if response.status_code != 200:
+            raise CommandError(f"GET {url} answered {response.status_code}: {response.content[:300]!r}")
+    durations = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        client.get(url, **headers)
+        durations.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, **headers)
+    durations.sort()
+    return {
+        "p50_ms": _ms(statistics.median(durations)),
+        "p95_ms": _ms(durations[int(0.95 * len(durations)) - 1]),
+        "queries": len(queries),
+    }
+
+
+def measure_period(year: int, quarter: int, log) -> dict:
+    floor.timed(year, quarter)  # warm the caches, as the child's first run does
+    log(f"period {year}Q{quarter}: real task in a child process")
+    child = subprocess.run(
+        [sys.executable, "-m", "bench.period", str(year), str(quarter)],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if child.returncode != 0:
+        raise CommandError(f"period run failed:\n{child.stderr[-3000:]}")
+    run = json.loads(child.stdout.strip().splitlines()[-1])
+    if run["status"] != "succeeded":
+        raise CommandError(f"period run {run['run_id']} {run['status']}: {run['error']}")
+    floor_s, figures = floor.timed(year, quarter)
+    return {
+        "period": f"{year}Q{quarter}",
+        "period_run_s": run["warm_s"],
+        "period_run_cold_s": run["cold_s"],
+        "sql_floor_s": round(floor_s, 3),
+        "period_floor_ratio": round(run["warm_s"] / floor_s, 2),
+        "period_peak_rss_mib": run["peak_rss_mib"],
+        "period_snapshots": run["snapshots"],
+        "floor_mismatches": floor_mismatches(run["run_id"], figures),
+    }
+
+
+def floor_mismatches(run_id: int, figures: dict) -> list[str]:
+    """Where the engine's snapshots and the SQL floor disagree (both should follow SPEC 4 exactly)."""
+    from colleges.models import College
+    from metrics.models import Snapshot
+
+    college_codes = dict(College.objects.values_list("id", "code"))
+    mismatches = []
+    snapshots = {(s.metric, s.scope_type, s.scope_id): s for s in Snapshot.objects.filter(run_id=run_id)}
+    for metric, scopes in figures.items():
+        for (scope_type, scope_id), (numerator, denominator) in scopes.items():
+            if scope_type == "college":
+                scope_id = college_codes[scope_id]
+            snapshot = snapshots.get((metric, scope_type, scope_id))
+            if snapshot is None:
+                if metric != "alerts":
+                    mismatches.append(f"{metric} {scope_type} {scope_id}: no snapshot")
+                continue
+            if metric == "supply_demand_match":
+                expected = numerator
+            elif denominator is None:
+                expected = float(numerator or 0)
+            else:
+                expected = numerator / denominator if denominator else None
+            if (expected is None) != (snapshot.value is None) or (
+                expected is not None and abs(expected - snapshot.value) > 1e-6
+            ):
+                mismatches.append(f"{metric} {scope_type} {scope_id}: engine {snapshot.value} floor {expected}")
+    return mismatches[:20]
+
+
+@override_settings(ROOT_URLCONF="bench.urls", DEBUG=False)
+def measure_api(year: int, token: str) -> dict:
+    query = f"?year={year}&status=open&page_size=50"
+    api = timed_get(Client(), f"/api/v1/demand-items/{query}", HTTP_AUTHORIZATION=f"Token {token}")
+    bare = timed_get(Client(), f"/{BARE_PATH}{query}")
+    return {
+        "api_list_p50_ms": api["p50_ms"],
+        "api_list_p95_ms": api["p95_ms"],
+        "api_list_queries": api["queries"],
+        "bare_list_p50_ms": bare["p50_ms"],
+        "bare_list_p95_ms": bare["p95_ms"],
+        "bare_list_queries": bare["queries"],
+        "api_bare_p95_ratio": round(api["p95_ms"] / bare["p95_ms"], 2),
+    }
+
+
+@override_settings(DEBUG=False)
+def measure_home() -> dict:
+    client = Client()
+    client.force_login(_user("bench-bureau", "bureau"))
+    home = timed_get(client, reverse("home"))
+    return {"home_p50_ms": home["p50_ms"], "home_p95_ms": home["p95_ms"], "home_queries": home["queries"]}
+
+
+def purge_import_year() -> None:
+    """Delete the imported year with plain SQL: a model delete would write 100 000 history rows."""
+    tables = {
+        "event": DemandItemEvent._meta.db_table,
+        "item": DemandItem._meta.db_table,
+        "item_history": DemandItem.history.model._meta.db_table,
+        "list": DemandList._meta.db_table,
+        "list_history": DemandList.history.model._meta.db_table,
+    }
+    from colleges.models import DemandAssignment
+
+    tables["assignment"] = DemandAssignment._meta.db_table
+    items = "SELECT i.id FROM {item} i JOIN {list} l ON l.id = i.demand_list_id WHERE l.year = %(year)s"
+    statements = [
+        f"DELETE FROM {{event}} WHERE item_id IN ({items})",
+        f"DELETE FROM {{assignment}} WHERE item_id IN ({items})",
+        f"DELETE FROM {{item_history}} WHERE id IN ({items})",
+        "DELETE FROM {item} WHERE demand_list_id IN (SELECT id FROM {list} WHERE year = %(year)s)",
+        "DELETE FROM {list_history} WHERE year = %(year)s",
+        "DELETE FROM {list} WHERE year = %(year)s",
+    ]
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement.format(**tables), {"year": IMPORT_YEAR})
+
+
+def write_import_bundle(folder: Path) -> int:
+    """demand_items.csv: IMPORT_ROWS items spread over the existing enterprises, one list each."""
+    enterprises = list(Enterprise.objects.order_by("id").values_list("uscc", "industry_id"))
+    columns = "uscc year quarter list_status kind title industry_code major_code headcount due_on status".split()
+    columns += ["fulfilled_on", "fulfilled_headcount"]
+    kinds = ["talent", "tech", "training"]
+    with open(folder / "demand_items.csv", "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for n in range(IMPORT_ROWS):
+            uscc, industry = enterprises[n % len(enterprises)]
+            row = [uscc, IMPORT_YEAR, 1, "submitted", kinds[n % 3], f"压测需求{n}", industry, "", 5]
+            writer.writerow([*row, f"{IMPORT_YEAR}-06-30", "open", "", ""])
+    return len({u for u, _ in enterprises[:IMPORT_ROWS]})
+
+
+def measure_import(log) -> dict:
+    purge_import_year()
+    folder = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    try:
+        lists = write_import_bundle(folder)
+        log(f"importing {IMPORT_ROWS} demand items into {lists} lists")
+        started = time.perf_counter()
+        call_command("import_bundle", str(folder), verbosity=0)
+        elapsed = time.perf_counter() - started
+        imported = DemandItem.objects.filter(demand_list__year=IMPORT_YEAR).count()
+        if imported != IMPORT_ROWS:
+            raise CommandError(f"import_bundle stored {imported} of {IMPORT_ROWS} items")
+    finally:
+        shutil.rmtree(folder)
+        purge_import_year()
+    return {"import_100k_s": round(elapsed, 2)}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise CommandError(f"gunicorn exited with {server.returncode}")
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/", headers={"X-Forwarded-Proto": "https"})
+            urllib.request.urlopen(request, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # 401/403: the app answers
+        except OSError:
+            time.sleep(0.3)
+    raise CommandError("gunicorn did not come up in time")
+
+
+def measure_load(year: int, tokens: list[str], *, seconds: float, workers: int, threads: int, log) -> dict:
+    """The API under gunicorn with production settings, driven from a second process for `seconds`."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": settings.DATABASE_URL,
+        "LOG_LEVEL": "WARNING",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [str(gunicorn), "portal.wsgi", "-w", str(workers), "--threads", str(threads)]
+    server = subprocess.Popen(
+        [*command, "-b", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=settings.BASE_DIR, env=env
+    )
+    try:
+        _wait_until_up(port, server)
+        paths = [f"/api/v1/demand-items/?year={year}&status=open&page_size=50&page={page}" for page in range(1, 11)]
+        log(f"load: gunicorn -w {workers} --threads {threads}, {LOAD_CLIENTS} clients, {seconds:.0f} s")
+        load_command = [sys.executable, "-m", "bench.load", "--port", str(port), "--seconds", str(seconds)]
+        load_command += ["--concurrency", str(LOAD_CLIENTS)]
+        for path in paths:
+            load_command += ["--path", path]
+        for token in tokens:
+            load_command += ["--token", token]
+        child = subprocess.run(load_command, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True)
+        load = json.loads(child.stdout)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "load_rps": load["rps"],
+        "load_errors": load["errors"],
+        "load_requests": load["requests"],
+        "load_statuses": load["statuses"],
+        "load_p50_ms": load["p50_ms"],
+        "load_p95_ms": load["p95_ms"],
+        "load_p99_ms": load["p99_ms"],
+        "load_server": f"gunicorn -w {workers} --threads {threads}",
+        "load_clients": LOAD_CLIENTS,
+        "load_seconds": load["seconds"],
+    }
+
+
+def goals(figures: dict) -> dict:
+    """Each goal measured in this run: met or not."""
+    return {name: figures[name] <= bound for name, bound in GOALS.items() if figures.get(name) is not None}
+
+
+def run(*, reseed: bool, load_seconds: float, workers: int, threads: int, skip: set[str], log) -> dict:
+    """Every figure of the benchmark as one dict; also written to bench-results/latest.json."""
+    ensure_database(log)
+    ensure_seeded(reseed=reseed, log=log)
+    year, quarter = latest_period()
+    tokens = agency_tokens(LOAD_CLIENTS)
+    figures = {"measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "dataset": dataset()}
+    if "period" not in skip:
+        figures |= measure_period(year, quarter, log)
+    if "api" not in skip:
+        log("API list against the bare view")
+        figures |= measure_api(year, tokens[0])
+    if "home" not in skip:
+        log("bureau home")
+        figures |= measure_home()
+    if "import" not in skip:
+        figures |= measure_import(log)
+    if "load" not in skip:
+        connections.close_all()
+        figures |= measure_load(year, tokens, seconds=load_seconds, workers=workers, threads=threads, log=log)
+    figures["goals_met"] = goals(figures)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return figures
