@@ -40,8 +40,10 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Province-scale benchmark on PostgreSQL (README "Performance"): DATABASE_URL, else a local `bench` database
+# (created and seeded once). Prints one JSON object, also written to bench-results/latest.json.
 bench: venv
-	$(BIN)/python manage.py bench
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench} $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts
