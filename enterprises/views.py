@@ -348,20 +348,27 @@ def item_upload(request, pk):
     if request.method == "POST" and form.is_valid():
         rows = form.cleaned_data["rows"]
         columns = dict(zip(UPLOAD_FIELDS, upload_headers(), strict=True))
+        refusal = None
         with transaction.atomic():
             for number, fields in rows:
                 try:
                     services.demand_item_create(demand_list=demand_list, by=request.user, **fields)
                 except ValidationError as error:
+                    if "demand_list" in error.message_dict:
+                        # The list itself refuses (e.g. already submitted): say it once, not per row.
+                        refusal = error.message_dict["demand_list"]
+                        break
                     for field, problems in error.message_dict.items():
-                        column = columns.get(field, "—")
-                        form.row_errors.extend((number, column, problem) for problem in problems)
-            if form.row_errors:
+                        form.row_errors.extend((number, columns.get(field, "—"), problem) for problem in problems)
+            if refusal or form.row_errors:
                 transaction.set_rollback(True)
-        if not form.row_errors:
+        if refusal:
+            form.add_error(None, refusal)
+        elif form.row_errors:
+            form.add_error(None, _("%(count)s 处错误，未导入任何数据。") % {"count": len(form.row_errors)})
+        else:
             messages.success(request, _("已导入 %(count)s 条需求。") % {"count": len(rows)})
             return redirect("enterprises:list_detail", pk=pk)
-        form.add_error(None, _("%(count)s 处错误，未导入任何数据。") % {"count": len(form.row_errors)})
     status = 400 if form.errors else 200
     return render(request, "enterprises/item_upload.html", {"form": form, "demand_list": demand_list}, status=status)
 

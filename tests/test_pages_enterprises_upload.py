@@ -120,9 +120,11 @@ def test_submitted_list_refuses_an_upload_and_keeps_its_items(client, enterprise
     submitted = f.DemandListFactory(enterprise=enterprise, status="submitted")
     f.DemandItemFactory(demand_list=submitted)
     client.force_login(enterprise_user)
-    response = upload(client, submitted, workbook([["技能人才", "电工", "C36", "", 5, "2030-06-30"]]))
+    rows = [["技能人才", "电工", "C36", "", 5, "2030-06-30"], ["技能人才", "焊工", "C36", "", 3, "2030-06-30"]]
+    response = upload(client, submitted, workbook(rows))
     assert response.status_code == 400
-    assert "不能再修改" in response.content.decode()
+    [refusal] = response.context["form"].non_field_errors()
+    assert "不能再修改" in refusal
     assert DemandItem.objects.filter(demand_list=submitted).count() == 1
 
 
