@@ -55,9 +55,24 @@ def metric_run_enqueue(*, year: int, quarter: int, by=None, trigger: str = "manu
     return run
 
 
-def _touch(run_id: int, **fields) -> None:
-    # A plain UPDATE outside the snapshot transaction: in autocommit (the worker) it is visible at once.
-    MetricRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now(), **fields)
+PROGRESS_EVERY_S = 0.5
+
+
+def _progress_writer(run_id: int):
+    """on_progress for the engine: records progress and the heartbeat, at most every PROGRESS_EVERY_S.
+
+    A plain UPDATE outside the snapshot transaction, so in autocommit (the worker) watchers see it
+    at once; throttled because a small city computes a metric in milliseconds and each write is a commit.
+    """
+    last = time.monotonic()
+
+    def write(done: int) -> None:
+        nonlocal last
+        if time.monotonic() - last >= PROGRESS_EVERY_S:
+            MetricRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now(), progress_done=done)
+            last = time.monotonic()
+
+    return write
 
 
 def metric_run_execute(*, run_id: int) -> MetricRun | None:
@@ -77,9 +92,7 @@ def metric_run_execute(*, run_id: int) -> MetricRun | None:
     run = MetricRun.objects.get(pk=run_id)
     started = time.monotonic()
     try:
-        result = engine.compute_period(
-            run.year, run.quarter, on_progress=lambda done: _touch(run_id, progress_done=done)
-        )
+        result = engine.compute_period(run.year, run.quarter, on_progress=_progress_writer(run_id))
         computed = time.monotonic() - started
         _store(run, result)
     except Exception as exc:  # noqa: BLE001 — any failure must end the run as failed, not stuck in running

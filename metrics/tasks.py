@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from celery.signals import task_failure
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from . import services
@@ -17,6 +18,8 @@ from . import services
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=5,
     max_retries=3,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,  # raised inside the run: recorded as its failure
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,  # the process is killed: task_failure below fails the run
 )
 def compute_period_task(run_id: int) -> None:
     """Execute one queued metric run."""

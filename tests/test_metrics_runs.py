@@ -73,6 +73,7 @@ def test_failing_metric_marks_run_failed_and_keeps_previous_snapshots(city, monk
 
     steps = [(metric, broken if metric == "order_classes" else step) for metric, step in engine.STEPS]
     monkeypatch.setattr(engine, "STEPS", steps)
+    monkeypatch.setattr(services, "PROGRESS_EVERY_S", 0)  # record every step's progress
     failed = run_period()
 
     assert failed.status == "failed"
