@@ -52,9 +52,13 @@ def item_panel(func):
     return func
 
 
+def _all(choices):
+    return [("", _("全部")), *choices]
+
+
 def _district_choices():
     values = Enterprise.objects.order_by("district").values_list("district", flat=True).distinct()
-    return [("", _("全部"))] + [(value, value) for value in values if value]
+    return _all((value, value) for value in values if value)
 
 
 def _search(queryset, text, *paths):
@@ -84,10 +88,6 @@ class DemandListPageFilter(DemandListFilterSet):
 
 
 QUARTERS = [(q, f"Q{q}") for q in range(1, 5)]
-
-
-def _all(choices):
-    return [("", _("全部")), *choices]
 
 
 @role_required(BUREAU, ENTERPRISE)
