@@ -345,13 +345,16 @@ def test_policy_reach_counts_acknowledgements_made_by_e(db):
     card = f.PolicyCardFactory(status="published", published_at=at(datetime.date(2025, 4, 1), 9))
     card.deliveries.create(enterprise=e1, delivered_at=card.published_at, acknowledged_at=at(E, 23))
     card.deliveries.create(enterprise=e2, delivered_at=card.published_at, acknowledged_at=at(DAY_AFTER, 0))
+    e3 = f.EnterpriseFactory(district="涟水县")
+    card.deliveries.create(enterprise=e3, delivered_at=card.published_at)  # never acknowledged
     late = f.PolicyCardFactory(status="published", published_at=at(DAY_AFTER, 8))
     late.deliveries.create(enterprise=e1, delivered_at=late.published_at, acknowledged_at=at(DAY_AFTER, 9))
 
     table = figures()
 
-    assert table[("policy_reach", "city", "")] == (0.5, 1, 2)
-    assert table[("policy_reach", "district", "涟水县")] == (0.0, 0, 1)
+    assert table[("policy_reach", "city", "")] == (pytest.approx(1 / 3), 1, 3)
+    assert table[("policy_reach", "district", "清江浦区")] == (1.0, 1, 1)
+    assert table[("policy_reach", "district", "涟水县")] == (0.0, 0, 2)
 
 
 def test_every_scope_gets_every_metric_of_its_kind(two_colleges):
