@@ -12,6 +12,25 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process_unless_broker_test(request):
+    """Tasks run in-process (the embedded default) except in `broker` tests, which talk to a real worker.
+
+    CI sets CELERY_BROKER_URL for the whole suite; without this, a page test that starts a
+    run would hand it to a queue nobody in that test consumes.
+    """
+    if request.node.get_closest_marker("broker"):
+        yield
+        return
+    from portal.celery import app
+
+    # The app reads Django settings under the CELERY_ namespace, so the override takes that key.
+    previous = app.conf.task_always_eager
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)
+    yield
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=previous)
+
+
 def _user(username, role, **owner):
     profile = f.ProfileFactory(user=f.UserFactory(username=username), role=role, **owner)
     return profile.user
