@@ -13,7 +13,9 @@ import datetime
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db.models import Count, Q
@@ -130,6 +132,11 @@ class Frames:
     projects: pd.DataFrame
     sessions: pd.DataFrame
     deliveries: pd.DataFrame
+
+    @cached_property
+    def supply_demand(self) -> pd.DataFrame:
+        """Demand and supply per scope and bucket: used by the match index and the run's table."""
+        return supply_demand_long(self)
 
 
 def _frame(queryset, columns: list[str], names: list[str] | None = None, dates=()) -> pd.DataFrame:
@@ -366,20 +373,13 @@ def supply_demand_long(f: Frames) -> pd.DataFrame:
     return table
 
 
-def supply_demand_match(f: Frames, long: pd.DataFrame | None = None) -> pd.DataFrame:
-    long = supply_demand_long(f) if long is None else long
+def supply_demand_match(f: Frames) -> pd.DataFrame:
+    """Σ_k min(supply share, demand share) per scope; null where either side has no headcount."""
+    long = f.supply_demand
     totals = long.groupby(INDEX)[["supply", "demand"]].transform("sum")
-    shares = pd.DataFrame(
-        {
-            "scope_type": long["scope_type"],
-            "scope_id": long["scope_id"],
-            "low": pd.concat([long["supply"] / totals["supply"], long["demand"] / totals["demand"]], axis=1).min(
-                axis=1
-            ),
-        }
-    )
+    low = np.minimum(long["supply"] / totals["supply"], long["demand"] / totals["demand"])
+    table = low.groupby([long["scope_type"], long["scope_id"]]).sum().to_frame("numerator")
     sums = long.groupby(INDEX)[["supply", "demand"]].sum()
-    table = shares.groupby(INDEX)["low"].sum().to_frame("numerator")
     empty = (sums["supply"] <= 0) | (sums["demand"] <= 0)
     table.loc[empty.reindex(table.index, fill_value=True), "numerator"] = None
     # A share-of-totals index: the sum of mins is the value itself, so the denominator is 1.
@@ -505,12 +505,12 @@ def _none_if_nan(value):
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _supply_demand_rows(f: Frames, long: pd.DataFrame) -> list[dict]:
+def _supply_demand_rows(f: Frames) -> list[dict]:
     """The per-cluster table kept with the run: every scope × (key clusters in order, then OTHER)."""
     order = {code: i for i, code in enumerate([*f.clusters.codes, OTHER])}
     names = {**f.clusters.names, OTHER: "其他"}
     grid = f.scopes[INDEX].merge(pd.DataFrame({"bucket": list(order)}), how="cross")
-    table = grid.merge(long, on=[*INDEX, "bucket"], how="left").fillna({"supply": 0.0, "demand": 0.0})
+    table = grid.merge(f.supply_demand, on=[*INDEX, "bucket"], how="left").fillna({"supply": 0.0, "demand": 0.0})
     table = table.assign(order=table["bucket"].map(order)).sort_values([*INDEX, "order"], kind="stable")
     return [
         {
@@ -554,11 +554,9 @@ def compute_period(year: int, quarter: int, *, on_progress: Callable[[int], None
     frames = load_frames(Period(year, quarter))
     # Test-only knob (METRICS_TEST_DELAY_S): makes a run slow so a test can kill its worker mid-run.
     delay = settings.METRICS_TEST_DELAY_S
-    long = supply_demand_long(frames)
     tables = []
     for done, (metric, step) in enumerate(STEPS, start=1):
-        table = supply_demand_match(frames, long) if metric == Metric.SUPPLY_DEMAND_MATCH else step(frames)
-        tables.append(finish(metric, table, frames))
+        tables.append(finish(metric, step(frames), frames))
         if delay:
             time.sleep(delay)
         if on_progress:
@@ -577,6 +575,6 @@ def compute_period(year: int, quarter: int, *, on_progress: Callable[[int], None
             for table in tables
             for row in table.itertuples(index=False)
         ],
-        supply_demand=_supply_demand_rows(frames, long),
+        supply_demand=_supply_demand_rows(frames),
         alerts=program_alerts(frames),
     )
