@@ -12,6 +12,7 @@ Figures (one JSON object, also written to bench-results/latest.json):
 
 import csv
 import datetime
+import io
 import json
 import os
 import secrets
@@ -298,7 +299,7 @@ def measure_import(log) -> dict:
         lists = write_import_bundle(folder)
         log(f"importing {IMPORT_ROWS} demand items into {lists} lists")
         started = time.perf_counter()
-        call_command("import_bundle", str(folder), verbosity=0)
+        call_command("import_bundle", str(folder), verbosity=0, stdout=io.StringIO())
         elapsed = time.perf_counter() - started
         imported = DemandItem.objects.filter(demand_list__year=IMPORT_YEAR).count()
         if imported != IMPORT_ROWS:
@@ -321,11 +322,11 @@ def _wait_until_up(port: int, server: subprocess.Popen, timeout: float = 60) -> 
         if server.poll() is not None:
             raise CommandError(f"gunicorn exited with {server.returncode}")
         try:
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/", headers={"X-Forwarded-Proto": "https"})
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"X-Forwarded-Proto": "https"})
             urllib.request.urlopen(request, timeout=2)
             return
         except urllib.error.HTTPError:
-            return  # 401/403: the app answers
+            return  # a redirect to the login page or an error page: the app answers
         except OSError:
             time.sleep(0.3)
     raise CommandError("gunicorn did not come up in time")
@@ -387,7 +388,13 @@ def run(*, reseed: bool, load_seconds: float, workers: int, threads: int, skip: 
     ensure_seeded(reseed=reseed, log=log)
     year, quarter = latest_period()
     tokens = agency_tokens(LOAD_CLIENTS)
-    figures = {"measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "dataset": dataset()}
+    figures = {
+        "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+        # A busy machine inflates every timing; the ratios to the floors suffer much less.
+        "load_average_at_start": round(os.getloadavg()[0], 1),
+        "dataset": dataset(),
+    }
     if "period" not in skip:
         figures |= measure_period(year, quarter, log)
     if "api" not in skip:
@@ -401,6 +408,7 @@ def run(*, reseed: bool, load_seconds: float, workers: int, threads: int, skip: 
     if "load" not in skip:
         connections.close_all()
         figures |= measure_load(year, tokens, seconds=load_seconds, workers=workers, threads=threads, log=log)
+    figures["load_average_at_end"] = round(os.getloadavg()[0], 1)
     figures["goals_met"] = goals(figures)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
