@@ -1,13 +1,13 @@
 """The demo city behind `manage.py seed_demo`, and a province-sized variant for load tests.
 
 Everything is drawn from one random.Random(seed) in a fixed order and every date is relative
-to fixed anchors (TODAY = 2026-11-25), so a seed always gives the same rows. Rows are written
-with bulk_create in batches inside one transaction; demand lists, items and deliveries are
-generated chunk by chunk so the province scale never holds them all in memory.
+to fixed anchors (TODAY = 2026-11-25), so a seed always gives the same rows. Everything is
+written in one transaction, in batches: small tables by bulk_create, the big ones as plain values
+(see _insert_rows); demand lists, items and deliveries are generated chunk by chunk, so the
+province scale never holds them all in memory (about 200 MB at most).
 """
 
 import bisect
-import contextlib
 import dataclasses
 import datetime
 import functools
@@ -214,34 +214,7 @@ def reset_domain_data() -> None:
     get_user_model().objects.filter(username__in=[u for u, _role in DEMO_USERS]).delete()
 
 
-@contextlib.contextmanager
-def _historic_timestamps(*fields):
-    """Let bulk_create keep the past timestamps we set on auto_now(_add) fields, then restore them."""
-    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
-    for f in fields:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
-
-
-# auto_now(_add) fields whose past values the demo sets itself (see _historic_timestamps).
-STAMPED_FIELDS = [
-    model._meta.get_field(name)
-    for model, name in (
-        (em.DemandList, "created_at"),
-        (em.DemandItem, "created_at"),
-        (em.DemandItem, "updated_at"),
-        (em.DemandItemEvent, "at"),
-        (cm.DemandAssignment, "assigned_at"),
-        (pm.PolicyCard, "created_at"),
-        (pm.PolicyFeedback, "requested_at"),
-    )
-]
-
-
+_ISO_TEXT: dict = {}
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -256,8 +229,12 @@ def _copy_text(value) -> str:
         return r"\N"
     if kind is bool:
         return "t" if value else "f"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
+    if kind is datetime.datetime or kind is datetime.date:
+        # Demo timestamps repeat (a day plus a few hours): format each distinct one once.
+        text = _ISO_TEXT.get(value)
+        if text is None:
+            text = _ISO_TEXT[value] = value.isoformat()
+        return text
     if isinstance(value, list | dict):
         value = json.dumps(value, ensure_ascii=False)
     return str(value).translate(_COPY_ESCAPES)
@@ -350,7 +327,7 @@ def _quarter_start(year: int, quarter: int) -> datetime.date:
 
 def _uscc(n: int, region: str) -> str:
     """A valid USCC: 91 + region + a 9-character organisation code (GB 11714 check) + GB 32100 check."""
-    digits = f"{(n * 7654321 + 13579246) % 10**8:08d}"  # odd multiplier: a bijection on 8 digits
+    digits = f"{(n * 7654321 + 13579246) % 10**8:08d}"  # multiplier coprime to 10: a bijection on 8 digits
     check = 11 - sum(int(d) * w for d, w in zip(digits, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
     body = f"91{region}{digits}" + {10: "X", 11: "0"}.get(check, str(check))
     return body + stdnum_uscc.calc_check_digit(body)
@@ -358,6 +335,8 @@ def _uscc(n: int, region: str) -> str:
 
 @dataclass
 class _Ent:
+    """What later steps need to know about an enterprise, without keeping its model instance."""
+
     id: int
     index: int
     cluster: int | None  # index into CLUSTERS; None for other sectors
@@ -370,6 +349,8 @@ class _Ent:
 
 @dataclass
 class _Prog:
+    """What later steps need to know about a program."""
+
     id: int
     college: int  # index into colleges
     major: str
@@ -380,6 +361,8 @@ class _Prog:
 
 
 class _Seeder:
+    """Generates and writes the data step by step, keeping the ids and facts later steps refer to."""
+
     def __init__(self, spec: ScaleSpec, seed: int, log: Callable[[str], None]):
         self.spec = spec
         self.rng = random.Random(seed)
@@ -969,44 +952,46 @@ class _Seeder:
         cards = []
         for title, category, summary, body, issuer, doc, frm, to, tags, status, published in ref.POLICY_CARDS:
             cards.append(
-                pm.PolicyCard(
-                    title=title,
-                    category=category,
-                    summary=summary,
-                    body=body,
-                    issuer=issuer,
-                    document_no=doc,
-                    effective_from=datetime.date.fromisoformat(frm),
-                    effective_to=datetime.date.fromisoformat(to) if to else None,
-                    audience_tags=tags,
-                    status=status,
-                    published_at=_at(datetime.date.fromisoformat(published), 9) if published else None,
-                    archived_at=_at(datetime.date(2026, 1, 5), 9) if status == "archived" else None,
-                    created_by=bureau,
-                    created_at=_at(datetime.date.fromisoformat(published or "2026-11-02"), 8),
-                )
+                {
+                    "title": title,
+                    "category": category,
+                    "summary": summary,
+                    "body": body,
+                    "issuer": issuer,
+                    "document_no": doc,
+                    "effective_from": datetime.date.fromisoformat(frm),
+                    "effective_to": datetime.date.fromisoformat(to) if to else None,
+                    "audience_tags": tags,
+                    "status": status,
+                    "published_at": _at(datetime.date.fromisoformat(published), 9) if published else None,
+                    "archived_at": _at(datetime.date(2026, 1, 5), 9) if status == "archived" else None,
+                    "created_by_id": bureau.id,
+                    "created_at": _at(datetime.date.fromisoformat(published or "2026-11-02"), 8),
+                }
             )
-        pm.PolicyCard.objects.bulk_create(cards)
+        _insert_rows(pm.PolicyCard, cards, with_ids=True)
         self.counts["policycard"] = len(cards)
         now = _at(TODAY, 9)
 
         def audience(card):
-            wanted = set(card.audience_tags)
+            wanted = set(card["audience_tags"])
             return [e for e in self.ents if not wanted or wanted.intersection(e.tags)]
 
         def deliveries():
             for card in cards:
-                if card.published_at is None:
+                if card["published_at"] is None:
                     continue
                 for e in audience(card):
                     acknowledged = None
                     # The demo clerk leaves this year's cards to acknowledge during the demo.
-                    if rng.random() < 0.62 and not (e.index == 0 and card.published_at.year == 2026):
-                        acknowledged = min(card.published_at + datetime.timedelta(hours=rng.randint(4, 24 * 60)), now)
+                    if rng.random() < 0.62 and not (e.index == 0 and card["published_at"].year == 2026):
+                        acknowledged = min(
+                            card["published_at"] + datetime.timedelta(hours=rng.randint(4, 24 * 60)), now
+                        )
                     yield {
-                        "card_id": card.id,
+                        "card_id": card["id"],
                         "enterprise_id": e.id,
-                        "delivered_at": card.published_at,
+                        "delivered_at": card["published_at"],
                         "acknowledged_at": acknowledged,
                         "acknowledged_by_id": clerk.id if acknowledged and e.index == 0 else None,
                     }
@@ -1015,11 +1000,11 @@ class _Seeder:
 
         def feedback():
             for card in cards:
-                if card.status != "published":
+                if card["status"] != "published":
                     continue
                 reached = audience(card)
                 for year, quarter in QUARTERS:
-                    if em.quarter_end(year, quarter) <= card.published_at.date():
+                    if em.quarter_end(year, quarter) <= card["published_at"].date():
                         continue
                     sample = rng.sample(reached, min(len(reached), spec.feedback_per_card_quarter))
                     demo = self.ents[0]
@@ -1029,7 +1014,7 @@ class _Seeder:
                     for e in sample:
                         answered = (year, quarter) != CURRENT_QUARTER and rng.random() < 0.6
                         yield {
-                            "card_id": card.id,
+                            "card_id": card["id"],
                             "enterprise_id": e.id,
                             "year": year,
                             "quarter": quarter,
@@ -1054,18 +1039,17 @@ class _Seeder:
             self.log(f"  {label}: {steps[-1][1]:.1f}s")
             return result
 
-        with _historic_timestamps(*STAMPED_FIELDS):
-            step("reference", self.reference)
-            self._major_ids = dict(prm.Major.objects.values_list("code", "id"))
-            self._cluster_ids = dict(em.IndustryCluster.objects.values_list("code", "id"))
-            step("colleges", self.colleges)
-            step("programs", self.programs)
-            step("program years", self.program_years)
-            step("enterprises", self.enterprises)
-            users = step("users", self.users, self.college_rows[0][0], self.demo_enterprise.id)
-            step("demand lists", self.demand, users["bureau"])
-            step("cooperation", self.cooperation)
-            step("policies", self.policies, users["bureau"], users["enterprise"])
+        step("reference", self.reference)
+        self._major_ids = dict(prm.Major.objects.values_list("code", "id"))
+        self._cluster_ids = dict(em.IndustryCluster.objects.values_list("code", "id"))
+        step("colleges", self.colleges)
+        step("programs", self.programs)
+        step("program years", self.program_years)
+        step("enterprises", self.enterprises)
+        users = step("users", self.users, self.college_rows[0][0], self.demo_enterprise.id)
+        step("demand lists", self.demand, users["bureau"])
+        step("cooperation", self.cooperation)
+        step("policies", self.policies, users["bureau"], users["enterprise"])
         return users
 
 
