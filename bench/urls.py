@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.urls import path
 
 from enterprises.models import DemandItem
+from portal.api_urls import router
 from portal.urls import urlpatterns as portal_urlpatterns
 
 BARE_PATH = "bench/bare/demand-items/"
@@ -14,6 +15,9 @@ COLUMNS = [field.attname for field in DemandItem._meta.concrete_fields] + [
     "demand_list__quarter",
     "demand_list__status",
 ]
+
+# The order the API lists in when no ?ordering= is given (the model's, unless the viewset sets one).
+API_ORDERING = getattr(next(v for prefix, v, _ in router.registry if prefix == "demand-items"), "ordering", None)
 
 
 def bare_demand_items(request):
@@ -26,6 +30,8 @@ def bare_demand_items(request):
     page_size = min(int(request.GET.get("page_size", 50)), 500)
     page = int(request.GET.get("page", 1))
     rows = DemandItem.objects.filter(demand_list__year=int(request.GET["year"]), status=request.GET["status"])
+    if API_ORDERING:
+        rows = rows.order_by(*API_ORDERING)
     start = (page - 1) * page_size
     return JsonResponse(
         {"count": rows.count(), "results": list(rows.values(*COLUMNS)[start : start + page_size])},
