@@ -619,3 +619,35 @@ def test_command_prints_every_error_and_exits_1(tmp_path, base_city, capsys):
         "colleges.csv:2:district: 「district」不能为空。",
     ]
     assert table_counts() == base_city
+
+
+def test_uploaded_zip_of_csv_files_imports(base_city):
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("bundle/colleges.csv", C + "13209,淮安技师学院,technician,淮安区\n")
+        archive.writestr("bundle/README.txt", "说明文件会被忽略")
+    upload = SimpleUploadedFile("bundle.zip", buffer.getvalue())
+
+    result = import_bundle(upload)
+
+    assert result.counts["colleges"].created == 1
+    assert College.objects.filter(code="13209").exists()
+
+
+def test_uploaded_workbook_imports(base_city):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(
+        "bundle.xlsx",
+        _workbook(
+            {"colleges": [["code", "name", "kind", "district"], ["13209", "淮安技师学院", "technician", "淮安区"]]}
+        ),
+    )
+
+    import_bundle(upload)
+
+    assert College.objects.get(code="13209").name == "淮安技师学院"
