@@ -14,7 +14,6 @@ import json
 
 from django.db import connection, models
 from django.utils import timezone
-from psycopg2.extras import Json, execute_values
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 BATCH = 5000
@@ -25,6 +24,8 @@ def _fast() -> bool:
 
 
 def _adapt(field, value):
+    from psycopg2.extras import Json
+
     return Json(value) if isinstance(field, models.JSONField) and value is not None else value
 
 
@@ -143,6 +144,8 @@ def update(model, objs, attnames, *, user=None, reason: str = "") -> None:
     template = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in (pk, *fields)) + ")"
     key = quote(pk.column)
     sql = f"UPDATE {table} AS t SET {sets} FROM (VALUES %s) AS v({names}) WHERE t.{key} = v.{key}"
+    from psycopg2.extras import execute_values  # only on PostgreSQL: SQLite set-ups need no psycopg2
+
     rows = [[obj.pk, *(_adapt(f, getattr(obj, f.attname)) for f in fields)] for obj in objs]
     with connection.cursor() as cursor:
         execute_values(cursor.cursor, sql, rows, template=template, page_size=BATCH)
