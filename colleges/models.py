@@ -87,7 +87,10 @@ class IndustryCollegePartner(models.Model):
 
 
 class TrainingBase(models.Model):
-    """实训基地 owned by a college and/or an enterprise; counted when certified and active."""
+    """实训基地 owned by a college and/or an enterprise; counted when certified and active.
+
+    Like a program, a base closed before it was established is kept and never active.
+    """
 
     code = models.CharField(_("编号"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=200)
@@ -131,7 +134,6 @@ class TrainingBase(models.Model):
     def clean(self):
         if not self.college_id and not self.enterprise_id:
             raise ValidationError({"college": _("实训基地至少要有一个所属院校或所属企业。")})
-        _check_dates("established_on", "closed_on", self.established_on, self.closed_on)
 
 
 class CooperationProject(models.Model):

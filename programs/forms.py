@@ -3,14 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from colleges.forms import OwnedByCollegeForm
+from colleges.forms import ClosedAfterEstablishedForm
 from enterprises.forms import DATE_INPUT, EnterpriseField
 from portal.roles import college_id_of
 
 from .models import OrderClass, Program, ProgramYear
 
 
-class ProgramForm(OwnedByCollegeForm):
+class ProgramForm(ClosedAfterEstablishedForm):
     """A 专业点. Only the bureau sets the enrollment status (限制招生 is its decision, SPEC 4)."""
 
     class Meta:

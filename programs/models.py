@@ -38,7 +38,11 @@ class Major(models.Model):
 
 
 class Program(models.Model):
-    """专业点: a college teaching a major in one schooling form; active from established_on until closed_on."""
+    """专业点: a college teaching a major in one schooling form; active from established_on until closed_on.
+
+    A closed_on before established_on is stored as it is (a program withdrawn before its first
+    intake; the city's own example data has them): it is never active. Page forms still ask twice.
+    """
 
     college = models.ForeignKey(College, verbose_name=_("院校"), on_delete=models.CASCADE, related_name="programs")
     major = models.ForeignKey(Major, verbose_name=_("专业"), on_delete=models.PROTECT, related_name="programs")
@@ -59,18 +63,10 @@ class Program(models.Model):
         ordering = ["college_id", "major_id", "schooling"]
         constraints = [
             models.UniqueConstraint(fields=["college", "major", "schooling"], name="one_program_per_schooling"),
-            models.CheckConstraint(
-                name="program_closed_after_established",
-                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("established_on")),
-            ),
         ]
 
     def __str__(self):
         return f"{self.college} · {self.major.name}（{self.get_schooling_display()}）"
-
-    def clean(self):
-        if self.established_on and self.closed_on and self.closed_on < self.established_on:
-            raise ValidationError({"closed_on": _("撤销日期不能早于设立日期。")})
 
 
 class ProgramYear(models.Model):

@@ -1,6 +1,5 @@
 """Shared helpers of the exchange tests: bundles written to disk and a count of every table."""
 
-import csv
 import shutil
 from pathlib import Path
 
@@ -42,27 +41,8 @@ def write_bundle(folder: Path, files: dict[str, str | bytes]) -> Path:
 
 
 def small_city_copy(folder: Path) -> Path:
-    """The shared small city, with closed_on raised to established_on where it lies before it.
-
-    The shared data has 1 program and 4 training bases closed before they were established, which
-    the models refuse (Program has a database constraint). Closing them on the day they open keeps
-    them never active, so every SPEC 4 figure stays the same.
-    """
+    """A scratch copy of the shared small city that a test may change."""
     shutil.copytree(SMALL_CITY, folder)
-    for name, start, end in (
-        ("programs", "established_on", "closed_on"),
-        ("training_bases", "established_on", "closed_on"),
-    ):
-        path = folder / f"{name}.csv"
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        for row in rows:
-            if row[end] and row[end] < row[start]:
-                row[end] = row[start]
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
     return folder
 
 

@@ -317,10 +317,6 @@ BAD_BUNDLES = {
         {"programs": P + "13200,460701,5yr_higher,2020/09/01,,normal,0\n"},
         [("programs.csv", 2, "established_on", "「established_on」应为 YYYY-MM-DD 格式的日期，而不是「2020/09/01」。")],
     ),
-    "closed_before_established": (
-        {"programs": P + "13200,460701,5yr_higher,2020-09-01,2019-07-01,normal,0\n"},
-        [("programs.csv", 2, "closed_on", "撤销日期不能早于设立日期。")],
-    ),
     "quarter_5": (
         {"demand_items": DI + f"{U1},2025,5,draft,talent,焊工,,,3,2025-03-30,open,,\n"},
         [("demand_items.csv", 2, "quarter", "季度应为 1–4，而不是 5。")],

@@ -1,8 +1,6 @@
 """The worked example of SPEC 4: import the small city, compute 2024 Q4 and 2025 Q2, compare every figure."""
 
-import csv
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,33 +20,11 @@ PERIODS = [(2024, 4), (2025, 2)]
 pytestmark = pytest.mark.django_db
 
 
-def normalized_bundle(target: Path) -> Path:
-    """A copy of the small city where closed_on < established_on becomes closed_on = established_on.
-
-    The example carries a few such rows (a program and some training bases) that our models reject
-    on import. Both forms are never active (established ≤ E < closed is impossible), so every
-    expected figure is unchanged.
-    """
-    shutil.copytree(EXAMPLES / "small-city", target)
-    for name in ("programs.csv", "training_bases.csv"):
-        path = target / name
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-        for row in rows:
-            if row["closed_on"] and row["closed_on"] < row["established_on"]:
-                row["closed_on"] = row["established_on"]
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-    return target
-
-
 @pytest.fixture(scope="module")
 def small_city(django_db_setup, django_db_blocker, tmp_path_factory):
     """Import once and compute both periods for the whole module; rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
-        import_bundle(normalized_bundle(tmp_path_factory.mktemp("bundle") / "small-city"))
+        import_bundle(EXAMPLES / "small-city")
         runs = {}
         for year, quarter in PERIODS:
             run = services.metric_run_create(year=year, quarter=quarter)
