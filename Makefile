@@ -24,11 +24,13 @@ browser:
 	fi
 
 # Brings up the portal with a realistic demo city on the embedded default (SQLite, in-process tasks).
+# Re-running it reseeds the demo city from scratch (seed_demo --reset).
 demo: venv
 	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --reset
 	$(BIN)/python manage.py compute_metrics --all
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "门户 http://$(HOST):$(PORT)/  登录 bureau | college | enterprise | agency，密码 Demo@2026portal（见上方 seed_demo 输出）"
+	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 # Runs the whole suite. PostgreSQL and a Redis-brokered worker when DATABASE_URL and
 # CELERY_BROKER_URL are set (CI sets both); otherwise SQLite, broker tests skipped with the reason.
