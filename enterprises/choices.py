@@ -37,6 +37,9 @@ class ItemStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
+# Items still to be done (what "overdue" can apply to).
+UNFINISHED_ITEM_STATUSES = (ItemStatus.OPEN, ItemStatus.MATCHED, ItemStatus.IN_PROGRESS)
+
 # Lists the bureau counts (SPEC 4: "submitted or accepted").
 COUNTED_LIST_STATUSES = (ListStatus.SUBMITTED, ListStatus.ACCEPTED)
 
