@@ -253,12 +253,14 @@ def load_frames(period: Period) -> Frames:
 
     # Cards and acknowledgements are timestamps: "by E" means before midnight after E, local time.
     cutoff = timezone.make_aware(datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time()))
+    # Counted per district in SQL: a province has hundreds of thousands of deliveries but a few dozen districts.
     deliveries = _frame(
-        PolicyDelivery.objects.filter(card__published_at__lt=cutoff).annotate(
-            acknowledged=Q(acknowledged_at__isnull=False, acknowledged_at__lt=cutoff)
-        ),
-        ["enterprise__district", "acknowledged"],
-        ["district", "acknowledged"],
+        PolicyDelivery.objects.filter(card__published_at__lt=cutoff)
+        .values("enterprise__district")
+        .annotate(delivered=Count("id"), acknowledged=Count("id", filter=Q(acknowledged_at__lt=cutoff)))
+        .order_by(),
+        ["enterprise__district", "delivered", "acknowledged"],
+        ["district", "delivered", "acknowledged"],
     )
 
     districts = sorted(set(colleges["district"].dropna()) | set(enterprises["district"].dropna()) - {""})
@@ -444,7 +446,7 @@ def demand_fulfilment_rate(f: Frames) -> pd.DataFrame:
 
 def policy_reach(f: Frames) -> pd.DataFrame:
     rows = f.deliveries
-    return _ratio(rows, rows["acknowledged"].astype(int), 1, by_college=False)
+    return _ratio(rows, rows["acknowledged"], rows["delivered"], by_college=False)
 
 
 STEPS: list[tuple[str, Callable[[Frames], pd.DataFrame]]] = [
