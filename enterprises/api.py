@@ -191,6 +191,7 @@ class DemandListViewSet(ScopedCreateMixin, ScopedReadOnlyViewSet):
     ordering_fields = ["year", "quarter", "status", "submitted_at", "created_at"]
     create_roles = (Role.BUREAU, Role.ENTERPRISE)
 
+    @extend_schema(responses={201: DemandListSerializer, 200: DemandListSerializer})
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)
         if getattr(self, "_existing", False):

@@ -12,9 +12,13 @@ may change, so naming someone else's college is a 400 "无效主键", and nothin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from .drf import SearchFilter
 from .roles import Action, Role, role_of
 
 
@@ -46,6 +50,9 @@ class ScopedViewSet(viewsets.GenericViewSet):
     viewsets whose services take other arguments override `create_object` / `update_object`.
     """
 
+    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    # Agencies' systems speak JSON; one request format keeps the schema and the validation simple.
+    parser_classes = [JSONParser]
     # Detail actions that need only to *see* the row (the service checks the rest).
     view_only_actions: tuple[str, ...] = ()
 

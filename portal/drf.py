@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import pagination, permissions
-from rest_framework.exceptions import APIException
+from rest_framework import filters, pagination, permissions
+from rest_framework.exceptions import APIException, ValidationError
 
 from .roles import Role, role_of
 
@@ -19,6 +19,16 @@ class Pagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class SearchFilter(filters.SearchFilter):
+    """`?search=` that answers 400 for a NUL character instead of letting PostgreSQL fail on it."""
+
+    def get_search_terms(self, request):
+        terms = super().get_search_terms(request)
+        if any("\x00" in term for term in terms):
+            raise ValidationError({self.search_param: [_("搜索词不能包含空字符。")]})
+        return terms
 
 
 class RolePermission(permissions.BasePermission):
@@ -42,7 +52,6 @@ class Conflict(APIException):
 def exception_handler(exc, context):
     """Service errors become JSON: ValidationError → 400 with field-level messages; a delete of a row
     still referenced (PROTECT) or a lost race on a unique key → 409."""
-    from rest_framework.exceptions import ValidationError
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, ProtectedError | RestrictedError):
