@@ -131,7 +131,8 @@ class CooperationProjectFilterSet(CollegeRowFilters, EnterpriseRowFilters):
 class TrainingSessionFilterSet(CollegeRowFilters, EnterpriseRowFilters):
     title = filters.CharFilter(lookup_expr="icontains", label=_("培训名称"))
     held_on = filters.DateFromToRangeFilter(label=_("培训日期"))
-    year = filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("年度"))
+    # Bounded: a `__year` lookup turns the value into dates, and date() stops at year 9999.
+    year = filters.NumberFilter(field_name="held_on", lookup_expr="year", min_value=1, max_value=9999, label=_("年度"))
 
     class Meta:
         model = TrainingSession

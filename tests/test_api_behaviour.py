@@ -440,3 +440,10 @@ def test_lists_of_items_hide_assignments_of_other_colleges(college_user, college
     row = api_client(college_user).get("/api/v1/demand-items/").json()["results"][0]
     assert [a["college_code"] for a in row["assignments"]] == [college.code]
     assert DemandItem.objects.count() == 1
+
+
+def test_an_absurd_year_filter_is_a_400_not_a_server_error(agency_user):
+    # Found by the schemathesis run: ?year=3e16 on a date field's year once raised inside date().
+    response = api_client(agency_user).get("/api/v1/training-sessions/", {"year": "3.038834361185101e+16"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["year"]
