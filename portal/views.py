@@ -1,9 +1,10 @@
 """Home pages: one per role (SPEC 8). Thin: the data comes from portal.dashboard."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from metrics.choices import ScopeType
 
@@ -52,3 +53,17 @@ def scope_detail(request, scope_type, scope_id=""):
     if context is None:
         raise Http404
     return render(request, "portal/scope_detail.html", context)
+
+
+def not_found(request, exception=None):
+    """404: JSON under /api/ (integrators parse errors there), the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("未找到。")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """500: JSON under /api/, the plain server-error page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("服务器内部错误，请稍后重试。")}, status=500)
+    return defaults.server_error(request)

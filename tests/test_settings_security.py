@@ -61,3 +61,15 @@ def test_security_headers_on_every_page(client):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_unknown_api_path_answers_json_404(client):
+    response = client.put("/api/v1/industry-colleges/%C3%A9./", data="1.5", content_type="application/json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。"}
+
+
+def test_unknown_page_answers_the_portal_404_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "text/html" in response["Content-Type"]
