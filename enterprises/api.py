@@ -230,7 +230,10 @@ class DemandItemViewSet(ScopedModelViewSet):
     serializer_class = DemandItemSerializer
     filterset_class = DemandItemFilterSet
     search_fields = ["title", "demand_list__enterprise__name", "demand_list__enterprise__uscc", "major_code"]
-    ordering_fields = ["due_on", "status", "kind", "headcount", "created_at", "updated_at", "fulfilled_on"]
+    ordering_fields = ["id", "due_on", "status", "kind", "headcount", "created_at", "updated_at", "fulfilled_on"]
+    # Newest first by primary key: PostgreSQL walks the pk index backwards and stops after a page
+    # (bench, province: 500–610 ms → 15–26 ms for the page query).
+    ordering = ["-id"]
     create_roles = (Role.BUREAU, Role.ENTERPRISE)
 
     def create_object(self, data):
