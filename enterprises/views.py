@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal.pages import filter_fields, filtered, paginate, role_required, show_errors
+from portal.pages import filter_fields, filtered, paginate, perform, role_required, show_errors
 from portal.roles import Role, enterprise_id_of, role_of
 
 from . import services
@@ -237,21 +237,15 @@ def _changeable_list(request, pk):
     return get_object_or_404(DemandList.objects.restrict(request.user, "change").select_related("enterprise"), pk=pk)
 
 
-def _refused(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @require_POST
 @role_required(ENTERPRISE)
 def demand_list_submit(request, pk):
     demand_list = _changeable_list(request, pk)
-    try:
-        services.demand_list_submit(demand_list=demand_list, by=request.user)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("清单已提交，等待教育局受理。"))
+    perform(
+        request,
+        lambda: services.demand_list_submit(demand_list=demand_list, by=request.user),
+        _("清单已提交，等待教育局受理。"),
+    )
     return redirect("enterprises:list_detail", pk=pk)
 
 
@@ -259,12 +253,7 @@ def demand_list_submit(request, pk):
 @role_required(BUREAU)
 def demand_list_accept(request, pk):
     demand_list = _changeable_list(request, pk)
-    try:
-        services.demand_list_accept(demand_list=demand_list, by=request.user)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("清单已受理。"))
+    perform(request, lambda: services.demand_list_accept(demand_list=demand_list, by=request.user), _("清单已受理。"))
     return redirect("enterprises:list_detail", pk=pk)
 
 
@@ -330,12 +319,11 @@ def item_edit(request, pk):
 def item_delete(request, pk):
     item = _changeable_item(request, pk)
     if request.method == "POST":
-        try:
-            services.demand_item_delete(item=item, by=request.user)
-        except ValidationError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("已删除需求“%(title)s”。") % {"title": item.title})
+        perform(
+            request,
+            lambda: services.demand_item_delete(item=item, by=request.user),
+            _("已删除需求“%(title)s”。") % {"title": item.title},
+        )
         return redirect("enterprises:list_detail", pk=item.demand_list_id)
     return render(request, "enterprises/item_confirm_delete.html", {"item": item})
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.pages import filter_fields, filtered, paginate, role_required, show_errors
+from portal.pages import filter_fields, filtered, paginate, perform, role_required, show_errors
 from portal.roles import Role, enterprise_id_of, role_of
 
 from . import services
@@ -21,11 +21,6 @@ from .selectors import card_reach
 BUREAU = Role.BUREAU
 ENTERPRISE = Role.ENTERPRISE
 everyone = role_required(Role.BUREAU, Role.COLLEGE, Role.ENTERPRISE, Role.AGENCY)
-
-
-def _refused(request, error: ValidationError):
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _categories(request):
@@ -111,12 +106,9 @@ def card_edit(request, pk):
 @role_required(BUREAU)
 def card_publish(request, pk):
     card = get_object_or_404(PolicyCard.objects.restrict(request.user, "change"), pk=pk)
-    try:
-        services.policy_card_publish(card=card, by=request.user)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("政策卡已发布并送达适用企业。"))
+    perform(
+        request, lambda: services.policy_card_publish(card=card, by=request.user), _("政策卡已发布并送达适用企业。")
+    )
     return redirect("policies:detail", pk=pk)
 
 
@@ -124,12 +116,7 @@ def card_publish(request, pk):
 @role_required(BUREAU)
 def card_archive(request, pk):
     card = get_object_or_404(PolicyCard.objects.restrict(request.user, "change"), pk=pk)
-    try:
-        services.policy_card_archive(card=card, by=request.user)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("政策卡已归档。"))
+    perform(request, lambda: services.policy_card_archive(card=card, by=request.user), _("政策卡已归档。"))
     return redirect("policies:detail", pk=pk)
 
 
@@ -139,12 +126,11 @@ def card_sample(request, pk):
     card = get_object_or_404(PolicyCard.objects.restrict(request.user, "change"), pk=pk)
     form = SampleForm(request.POST)
     if form.is_valid():
-        try:
-            drawn = services.policy_feedback_sample(card=card, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("已抽取 %(count)s 家企业回访。") % {"count": len(drawn)})
+        perform(
+            request,
+            lambda: services.policy_feedback_sample(card=card, by=request.user, **form.cleaned_data),
+            lambda drawn: _("已抽取 %(count)s 家企业回访。") % {"count": len(drawn)},
+        )
     else:
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label}：{'；'.join(errors)}")
@@ -178,12 +164,7 @@ def inbox(request):
 @role_required(ENTERPRISE)
 def acknowledge(request, pk):
     delivery = get_object_or_404(PolicyDelivery.objects.restrict(request.user, "change"), pk=pk)
-    try:
-        services.policy_acknowledge(delivery=delivery, by=request.user)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("已确认知晓。"))
+    perform(request, lambda: services.policy_acknowledge(delivery=delivery, by=request.user), _("已确认知晓。"))
     if request.POST.get("back") == "inbox":
         return redirect("policies:inbox")
     return redirect("policies:detail", pk=delivery.card_id)

@@ -5,6 +5,7 @@ Ground floor: knows no domain app. Row permissions stay in each model's `restric
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -46,10 +47,25 @@ def show_errors(form, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
         return
-    for field, messages in error.message_dict.items():
+    for field, field_messages in error.message_dict.items():
         # Services word their messages as whole sentences, so one about a field the form does not
         # show still reads well above the form.
-        form.add_error(field if field in form.fields else None, messages)
+        form.add_error(field if field in form.fields else None, field_messages)
+
+
+def perform(request, action, success) -> bool:
+    """Call a service: show its refusal (each ValidationError message) or the success message.
+
+    `success` is a message, or a function of the service's result that returns one.
+    """
+    try:
+        result = action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True
 
 
 def filter_fields(filterset, names, widgets=None, labels=None):
