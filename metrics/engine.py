@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from colleges.models import College, CooperationProject, IndustryCollege, TrainingBase, TrainingSession
@@ -125,7 +125,8 @@ class Frames:
     enterprises: pd.DataFrame  # enterprise_id → district, integration_certified_on
     programs: pd.DataFrame  # program_id, college_code, district, schooling, active, served (list), status
     program_years: pd.DataFrame  # program years ≤ Y joined to their program
-    demand_items: pd.DataFrame
+    talent_demand: pd.DataFrame  # district, industry_code, Σ headcount of the quarter's talent items
+    due_items: pd.DataFrame  # district, items due by E (not cancelled), of which fulfilled by E
     industry_colleges: pd.DataFrame
     training_bases: pd.DataFrame
     order_classes: pd.DataFrame
@@ -202,23 +203,30 @@ def load_frames(period: Period) -> Frames:
 
     # Only the items some metric can count: talent items of (Y, Q) for supply–demand, and
     # non-cancelled items due by E for the fulfilment rate; always in submitted/accepted lists of Y.
-    demand_items = _frame(
-        DemandItem.objects.filter(demand_list__year=period.year, demand_list__status__in=COUNTED_LIST_STATUSES).filter(
-            Q(demand_list__quarter=period.quarter, kind=ItemKind.TALENT)
-            | (Q(due_on__lte=period.end) & ~Q(status=ItemStatus.CANCELLED))
-        ),
-        [
-            "demand_list__quarter",
-            "kind",
-            "industry_id",
-            "headcount",
-            "due_on",
-            "status",
-            "fulfilled_on",
-            "demand_list__enterprise__district",
-        ],
-        ["quarter", "kind", "industry_code", "headcount", "due_on", "status", "fulfilled_on", "district"],
-        dates=["due_on", "fulfilled_on"],
+    # Demand items are counted per district (and industry) in SQL: a province quarter has hundreds of
+    # thousands of items but only districts × industries groups.
+    counted_items = DemandItem.objects.filter(
+        demand_list__year=period.year, demand_list__status__in=COUNTED_LIST_STATUSES
+    )
+    talent_demand = _frame(
+        counted_items.filter(demand_list__quarter=period.quarter, kind=ItemKind.TALENT)
+        .values("demand_list__enterprise__district", "industry_id")
+        .annotate(headcount=Sum("headcount"))
+        .order_by(),
+        ["demand_list__enterprise__district", "industry_id", "headcount"],
+        ["district", "industry_code", "headcount"],
+    )
+    due_items = _frame(
+        counted_items.filter(due_on__lte=period.end)
+        .exclude(status=ItemStatus.CANCELLED)
+        .values("demand_list__enterprise__district")
+        .annotate(
+            due=Count("id"),
+            fulfilled=Count("id", filter=Q(status=ItemStatus.FULFILLED, fulfilled_on__lte=period.end)),
+        )
+        .order_by(),
+        ["demand_list__enterprise__district", "due", "fulfilled"],
+        ["district", "due", "fulfilled"],
     )
 
     industry_colleges = _frame(
@@ -286,7 +294,8 @@ def load_frames(period: Period) -> Frames:
         enterprises=enterprises,
         programs=programs,
         program_years=program_years,
-        demand_items=demand_items,
+        talent_demand=talent_demand,
+        due_items=due_items,
         industry_colleges=industry_colleges,
         training_bases=training_bases,
         order_classes=order_classes,
@@ -348,8 +357,7 @@ def supply_demand_long(f: Frames) -> pd.DataFrame:
     supply["graduates"] = supply["graduates"] / supply["bucket"].map(len)
     supply = supply.explode("bucket")
 
-    items = f.demand_items
-    demand = items[(items["quarter"] == f.period.quarter) & (items["kind"] == ItemKind.TALENT)].copy()
+    demand = f.talent_demand.copy()
     buckets = {code: f.clusters.of_industry(code) for code in demand["industry_code"].unique()}
     demand["bucket"] = demand["industry_code"].map(buckets)
 
@@ -437,11 +445,8 @@ def training_headcount(f: Frames) -> pd.DataFrame:
 
 
 def demand_fulfilment_rate(f: Frames) -> pd.DataFrame:
-    end = f.period.end_ts
-    items = f.demand_items
-    rows = items[(items["status"] != ItemStatus.CANCELLED) & (items["due_on"] <= end)]
-    done = (rows["status"] == ItemStatus.FULFILLED) & (rows["fulfilled_on"] <= end)
-    return _ratio(rows, done.astype(int), 1, by_college=False)
+    rows = f.due_items
+    return _ratio(rows, rows["fulfilled"], rows["due"], by_college=False)
 
 
 def policy_reach(f: Frames) -> pd.DataFrame:
