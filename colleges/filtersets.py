@@ -5,6 +5,8 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import NumberFilter
+
 from .choices import BaseKind, CollegeKind
 from .models import College, CooperationProject, IndustryCollege, TrainingBase, TrainingSession
 
@@ -12,7 +14,7 @@ from .models import College, CooperationProject, IndustryCollege, TrainingBase, 
 class CollegeRowFilters(filters.FilterSet):
     """Filters of every row owned by a college (also used by programs)."""
 
-    college = filters.NumberFilter(field_name="college_id", label=_("院校ID"))
+    college = NumberFilter(field_name="college_id", label=_("院校ID"))
     college_code = filters.CharFilter(field_name="college__code", label=_("院校代码"))
     district = filters.CharFilter(field_name="college__district", label=_("院校所在区县"))
 
@@ -20,7 +22,7 @@ class CollegeRowFilters(filters.FilterSet):
 class EnterpriseRowFilters(filters.FilterSet):
     """Filters of every row naming an enterprise."""
 
-    enterprise = filters.NumberFilter(field_name="enterprise_id", label=_("企业ID"))
+    enterprise = NumberFilter(field_name="enterprise_id", label=_("企业ID"))
     uscc = filters.CharFilter(field_name="enterprise__uscc", label=_("统一社会信用代码"))
 
 
@@ -43,10 +45,10 @@ class CollegeFilterSet(filters.FilterSet):
 class IndustryCollegeFilterSet(CollegeRowFilters):
     code = filters.CharFilter(label=_("编号"))
     name = filters.CharFilter(lookup_expr="icontains", label=_("名称"))
-    cluster = filters.NumberFilter(field_name="cluster_id", label=_("产业集群ID"))
+    cluster = NumberFilter(field_name="cluster_id", label=_("产业集群ID"))
     cluster_code = filters.CharFilter(field_name="cluster__code", label=_("产业集群代码"))
     established_on = filters.DateFromToRangeFilter(label=_("成立日期"))
-    partner = filters.NumberFilter(method="filter_partner", label=_("合作企业ID"))
+    partner = NumberFilter(method="filter_partner", label=_("合作企业ID"))
     partner_uscc = filters.CharFilter(method="filter_partner", label=_("合作企业统一社会信用代码"))
 
     class Meta:
@@ -132,7 +134,7 @@ class TrainingSessionFilterSet(CollegeRowFilters, EnterpriseRowFilters):
     title = filters.CharFilter(lookup_expr="icontains", label=_("培训名称"))
     held_on = filters.DateFromToRangeFilter(label=_("培训日期"))
     # Bounded: a `__year` lookup turns the value into dates, and date() stops at year 9999.
-    year = filters.NumberFilter(field_name="held_on", lookup_expr="year", min_value=1, max_value=9999, label=_("年度"))
+    year = NumberFilter(field_name="held_on", lookup_expr="year", min_value=1, max_value=9999, label=_("年度"))
 
     class Meta:
         model = TrainingSession

@@ -5,6 +5,8 @@ import django_filters as filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import NumberFilter
+
 from .choices import EnterpriseTag, ItemKind, ItemStatus, ListStatus, Scale
 from .models import DemandItem, DemandList, Enterprise, Industry, IndustryCluster
 
@@ -69,11 +71,11 @@ class EnterpriseFilterSet(filters.FilterSet):
 
 
 class DemandListFilterSet(filters.FilterSet):
-    enterprise = filters.NumberFilter(field_name="enterprise_id", label=_("企业ID"))
+    enterprise = NumberFilter(field_name="enterprise_id", label=_("企业ID"))
     uscc = filters.CharFilter(field_name="enterprise__uscc", label=_("统一社会信用代码"))
     district = filters.CharFilter(field_name="enterprise__district", label=_("所在区县"))
-    year = filters.NumberFilter(label=_("年度"))
-    quarter = filters.NumberFilter(label=_("季度"))
+    year = NumberFilter(label=_("年度"))
+    quarter = NumberFilter(label=_("季度"))
     status = filters.MultipleChoiceFilter(distinct=False, choices=ListStatus.choices, label=_("状态"))
 
     class Meta:
@@ -82,12 +84,12 @@ class DemandListFilterSet(filters.FilterSet):
 
 
 class DemandItemFilterSet(filters.FilterSet):
-    demand_list = filters.NumberFilter(field_name="demand_list_id", label=_("需求清单ID"))
-    enterprise = filters.NumberFilter(field_name="demand_list__enterprise_id", label=_("企业ID"))
+    demand_list = NumberFilter(field_name="demand_list_id", label=_("需求清单ID"))
+    enterprise = NumberFilter(field_name="demand_list__enterprise_id", label=_("企业ID"))
     uscc = filters.CharFilter(field_name="demand_list__enterprise__uscc", label=_("统一社会信用代码"))
     district = filters.CharFilter(field_name="demand_list__enterprise__district", label=_("所在区县"))
-    year = filters.NumberFilter(field_name="demand_list__year", label=_("年度"))
-    quarter = filters.NumberFilter(field_name="demand_list__quarter", label=_("季度"))
+    year = NumberFilter(field_name="demand_list__year", label=_("年度"))
+    quarter = NumberFilter(field_name="demand_list__quarter", label=_("季度"))
     list_status = filters.MultipleChoiceFilter(
         distinct=False, field_name="demand_list__status", choices=ListStatus.choices, label=_("清单状态")
     )
@@ -99,7 +101,7 @@ class DemandItemFilterSet(filters.FilterSet):
     due_on = filters.DateFromToRangeFilter(label=_("期望完成日期"))
     fulfilled_on = filters.DateFromToRangeFilter(label=_("销号日期"))
     overdue = filters.BooleanFilter(method="filter_overdue", label=_("已逾期"))
-    college = filters.NumberFilter(method="filter_college", label=_("承接院校ID"))
+    college = NumberFilter(method="filter_college", label=_("承接院校ID"))
     college_code = filters.CharFilter(method="filter_college", label=_("承接院校代码"))
 
     class Meta:

@@ -4,6 +4,8 @@ SPEC 6: snapshots filter by metric, scope_type, scope_id, year and quarter."""
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import NumberFilter
+
 from .choices import AlertStatus, Metric, RunStatus, ScopeType
 from .models import Alert, MetricRun, Snapshot, Target
 
@@ -12,11 +14,11 @@ class SnapshotFilterSet(filters.FilterSet):
     metric = filters.MultipleChoiceFilter(distinct=False, choices=Metric.choices, label=_("指标"))
     scope_type = filters.MultipleChoiceFilter(distinct=False, choices=ScopeType.choices, label=_("范围类型"))
     scope_id = filters.CharFilter(label=_("范围标识"))
-    year = filters.NumberFilter(label=_("年度"))
-    quarter = filters.NumberFilter(label=_("季度"))
-    year_min = filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("起始年度"))
-    year_max = filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("截止年度"))
-    run = filters.NumberFilter(field_name="run_id", label=_("计算任务ID"))
+    year = NumberFilter(label=_("年度"))
+    quarter = NumberFilter(label=_("季度"))
+    year_min = NumberFilter(field_name="year", lookup_expr="gte", label=_("起始年度"))
+    year_max = NumberFilter(field_name="year", lookup_expr="lte", label=_("截止年度"))
+    run = NumberFilter(field_name="run_id", label=_("计算任务ID"))
 
     class Meta:
         model = Snapshot
@@ -27,7 +29,7 @@ class TargetFilterSet(filters.FilterSet):
     metric = filters.MultipleChoiceFilter(distinct=False, choices=Metric.choices, label=_("指标"))
     scope_type = filters.ChoiceFilter(choices=ScopeType.choices, label=_("范围类型"))
     scope_id = filters.CharFilter(label=_("范围标识"))
-    deadline_year = filters.NumberFilter(label=_("完成年度"))
+    deadline_year = NumberFilter(label=_("完成年度"))
     annual = filters.BooleanFilter(label=_("按年度考核"))
 
     class Meta:
@@ -36,8 +38,8 @@ class TargetFilterSet(filters.FilterSet):
 
 
 class MetricRunFilterSet(filters.FilterSet):
-    year = filters.NumberFilter(label=_("年度"))
-    quarter = filters.NumberFilter(label=_("季度"))
+    year = NumberFilter(label=_("年度"))
+    quarter = NumberFilter(label=_("季度"))
     status = filters.MultipleChoiceFilter(distinct=False, choices=RunStatus.choices, label=_("状态"))
     trigger = filters.CharFilter(label=_("触发方式"))
     queued_at = filters.DateFromToRangeFilter(field_name="queued_at__date", label=_("排队日期"))
@@ -49,12 +51,12 @@ class MetricRunFilterSet(filters.FilterSet):
 
 class AlertFilterSet(filters.FilterSet):
     status = filters.MultipleChoiceFilter(distinct=False, choices=AlertStatus.choices, label=_("状态"))
-    year = filters.NumberFilter(label=_("年度"))
-    program = filters.NumberFilter(field_name="program_id", label=_("专业点ID"))
-    college = filters.NumberFilter(field_name="program__college_id", label=_("院校ID"))
+    year = NumberFilter(label=_("年度"))
+    program = NumberFilter(field_name="program_id", label=_("专业点ID"))
+    college = NumberFilter(field_name="program__college_id", label=_("院校ID"))
     college_code = filters.CharFilter(field_name="program__college__code", label=_("院校代码"))
     major_code = filters.CharFilter(field_name="program__major__code", label=_("专业代码"))
-    run = filters.NumberFilter(field_name="run_id", label=_("计算任务ID"))
+    run = NumberFilter(field_name="run_id", label=_("计算任务ID"))
 
     class Meta:
         model = Alert

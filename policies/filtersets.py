@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import EnterpriseTag
+from portal.filters import NumberFilter
 
 from .choices import PolicyCategory, PolicyStatus
 from .models import PolicyCard, PolicyDelivery, PolicyFeedback
@@ -46,8 +47,8 @@ class PolicyCardFilterSet(filters.FilterSet):
 
 
 class PolicyDeliveryFilterSet(filters.FilterSet):
-    card = filters.NumberFilter(field_name="card_id", label=_("政策卡ID"))
-    enterprise = filters.NumberFilter(field_name="enterprise_id", label=_("企业ID"))
+    card = NumberFilter(field_name="card_id", label=_("政策卡ID"))
+    enterprise = NumberFilter(field_name="enterprise_id", label=_("企业ID"))
     uscc = filters.CharFilter(field_name="enterprise__uscc", label=_("统一社会信用代码"))
     acknowledged = filters.BooleanFilter(
         field_name="acknowledged_at", lookup_expr="isnull", exclude=True, label=_("已知晓")
@@ -59,11 +60,11 @@ class PolicyDeliveryFilterSet(filters.FilterSet):
 
 
 class PolicyFeedbackFilterSet(filters.FilterSet):
-    card = filters.NumberFilter(field_name="card_id", label=_("政策卡ID"))
-    enterprise = filters.NumberFilter(field_name="enterprise_id", label=_("企业ID"))
+    card = NumberFilter(field_name="card_id", label=_("政策卡ID"))
+    enterprise = NumberFilter(field_name="enterprise_id", label=_("企业ID"))
     uscc = filters.CharFilter(field_name="enterprise__uscc", label=_("统一社会信用代码"))
-    year = filters.NumberFilter(label=_("年度"))
-    quarter = filters.NumberFilter(label=_("季度"))
+    year = NumberFilter(label=_("年度"))
+    quarter = NumberFilter(label=_("季度"))
     answered = filters.BooleanFilter(field_name="answered_at", lookup_expr="isnull", exclude=True, label=_("已回复"))
     benefited = filters.BooleanFilter(label=_("是否享受"))
 

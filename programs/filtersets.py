@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from colleges.filtersets import CollegeRowFilters, EnterpriseRowFilters, active_on_q
 from enterprises.models import IndustryCluster
 from enterprises.validators import codes_match
+from portal.filters import NumberFilter
 
 from .choices import EnrollmentStatus, MajorLevel, OrderClassKind, Schooling
 from .models import Major, OrderClass, Program, ProgramYear
@@ -23,7 +24,7 @@ def majors_serving(cluster_lookup: dict):
 
 
 class ClusterFilters(filters.FilterSet):
-    cluster = filters.NumberFilter(method="filter_cluster", label=_("服务产业集群ID"))
+    cluster = NumberFilter(method="filter_cluster", label=_("服务产业集群ID"))
     cluster_code = filters.CharFilter(method="filter_cluster", label=_("服务产业集群代码"))
 
     major_path = "major_id"
@@ -51,7 +52,7 @@ class MajorFilterSet(ClusterFilters):
 
 
 class ProgramFilterSet(CollegeRowFilters, ClusterFilters):
-    major = filters.NumberFilter(field_name="major_id", label=_("专业ID"))
+    major = NumberFilter(field_name="major_id", label=_("专业ID"))
     major_code = filters.CharFilter(field_name="major__code", label=_("专业代码"))
     schooling = filters.MultipleChoiceFilter(distinct=False, choices=Schooling.choices, label=_("学制"))
     enrollment_status = filters.MultipleChoiceFilter(
@@ -83,17 +84,17 @@ class ProgramFilterSet(CollegeRowFilters, ClusterFilters):
 
 
 class ProgramYearFilterSet(filters.FilterSet):
-    program = filters.NumberFilter(field_name="program_id", label=_("专业点ID"))
-    college = filters.NumberFilter(field_name="program__college_id", label=_("院校ID"))
+    program = NumberFilter(field_name="program_id", label=_("专业点ID"))
+    college = NumberFilter(field_name="program__college_id", label=_("院校ID"))
     college_code = filters.CharFilter(field_name="program__college__code", label=_("院校代码"))
     district = filters.CharFilter(field_name="program__college__district", label=_("院校所在区县"))
     major_code = filters.CharFilter(field_name="program__major__code", label=_("专业代码"))
     schooling = filters.MultipleChoiceFilter(
         distinct=False, field_name="program__schooling", choices=Schooling.choices, label=_("学制")
     )
-    year = filters.NumberFilter(label=_("毕业年度"))
-    year_min = filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("起始年度"))
-    year_max = filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("截止年度"))
+    year = NumberFilter(label=_("毕业年度"))
+    year_min = NumberFilter(field_name="year", lookup_expr="gte", label=_("起始年度"))
+    year_max = NumberFilter(field_name="year", lookup_expr="lte", label=_("截止年度"))
 
     class Meta:
         model = ProgramYear
@@ -111,12 +112,12 @@ class ProgramYearFilterSet(filters.FilterSet):
 
 
 class OrderClassFilterSet(EnterpriseRowFilters):
-    program = filters.NumberFilter(field_name="program_id", label=_("专业点ID"))
-    college = filters.NumberFilter(field_name="program__college_id", label=_("院校ID"))
+    program = NumberFilter(field_name="program_id", label=_("专业点ID"))
+    college = NumberFilter(field_name="program__college_id", label=_("院校ID"))
     college_code = filters.CharFilter(field_name="program__college__code", label=_("院校代码"))
     district = filters.CharFilter(field_name="program__college__district", label=_("院校所在区县"))
     major_code = filters.CharFilter(field_name="program__major__code", label=_("专业代码"))
-    year = filters.NumberFilter(label=_("年度"))
+    year = NumberFilter(label=_("年度"))
     kind = filters.MultipleChoiceFilter(distinct=False, choices=OrderClassKind.choices, label=_("类型"))
     name = filters.CharFilter(lookup_expr="icontains", label=_("班级名称"))
 
