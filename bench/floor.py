@@ -5,6 +5,8 @@ the same rows, so `period_run_s / sql_floor_s` is what the engine (ORM, snapshot
 bookkeeping) adds. Each query returns every scope at once with GROUPING SETS: () is the city,
 (district) the districts, (college) the colleges. Only the share arithmetic of
 supply_demand_match (a few hundred numbers) is done in Python.
+
+Demand items are selected by their list's year, quarter and status, as the engine selects them.
 """
 
 import datetime

@@ -142,7 +142,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class DemandItemSerializer(enterprises_api.DemandItemSerializer):
-    assignments = AssignmentSerializer(many=True, read_only=True)
+    # Prefetched by DemandItemViewSet into a plain list (to_attr): no related manager per row.
+    assignments = AssignmentSerializer(source="visible_assignments", many=True, read_only=True)
 
     class Meta(enterprises_api.DemandItemSerializer.Meta):
         fields = [*enterprises_api.DemandItemSerializer.Meta.fields, "assignments"]
@@ -222,7 +223,11 @@ class DemandItemViewSet(enterprises_api.DemandItemViewSet):
 
     def get_queryset(self):
         assignments = DemandAssignment.objects.restrict(self.user, Action.VIEW).select_related("college")
-        return super().get_queryset().prefetch_related(Prefetch("assignments", queryset=assignments))
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="visible_assignments"))
+        )
 
     @extend_schema(request=AssignSerializer, summary=_("分派给院校（局端）"))
     @action(detail=True, methods=["post"])

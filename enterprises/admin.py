@@ -66,7 +66,7 @@ class DemandItemEventInline(admin.TabularInline):
 @admin.register(DemandItem)
 class DemandItemAdmin(SimpleHistoryAdmin):
     list_display = ("title", "demand_list", "kind", "industry", "major_code", "headcount", "due_on", "status")
-    list_filter = ("kind", "status", "demand_list__year", "demand_list__quarter")
+    list_filter = ("kind", "status", "year", "quarter", "list_status")
     search_fields = ("title", "demand_list__enterprise__name", "demand_list__enterprise__uscc", "major_code")
     raw_id_fields = ("demand_list",)
     autocomplete_fields = ("industry",)

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import UNFINISHED_ITEM_STATUSES, ItemKind, ItemStatus, ListStatus, Scale
+from .choices import COUNTED_LIST_STATUSES, UNFINISHED_ITEM_STATUSES, ItemKind, ItemStatus, ListStatus, Scale
 from .scoping import (
     DemandItemQuerySet,
     DemandListQuerySet,
@@ -173,6 +173,12 @@ class DemandList(models.Model):
     def __str__(self):
         return f"{self.enterprise} {self.year}Q{self.quarter}"
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if not adding:
+            copy_list_fields_to_items([self])
+
     @property
     def is_editable_by_enterprise(self) -> bool:
         return self.status in (ListStatus.DRAFT, ListStatus.RETURNED)
@@ -203,9 +209,18 @@ class DemandItem(models.Model):
     fulfilled_headcount = models.PositiveIntegerField(_("实际满足人数"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Copies of the list's period and status (LIST_FIELDS), so that the lists and counts people ask
+    # for most ("open items of 2026", "overdue items of submitted lists") are answered from one
+    # index of this table instead of a join over every list of the year (province bench: the count
+    # of 140 000 open items 49 → ~20 ms, the overdue count 82 → ~15 ms). Kept equal to the list's by
+    # save() here and by copy_list_fields_to_items() after any change of a list; never edited.
+    year = models.PositiveIntegerField(_("年度"), editable=False)
+    quarter = models.PositiveSmallIntegerField(_("季度"), editable=False)
+    list_status = models.CharField(_("清单状态"), max_length=10, choices=ListStatus.choices, editable=False)
 
     objects = DemandItemQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The copies are the list's, audited there.
+    history = HistoricalRecords(excluded_fields=["year", "quarter", "list_status"])
 
     class Meta:
         verbose_name = _("需求事项")
@@ -224,16 +239,29 @@ class DemandItem(models.Model):
         indexes = [
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["status", "demand_list"]),
-            # Overdue items on the bureau home: only unfinished items, oldest due first (bench: 800 → 20 ms).
+            # "Items of year Y with status S": the API's and pages' main list. Its page, newest first, walks
+            # the first index; its count reads the second, whose repeated keys B-tree deduplication packs
+            # ~12× smaller (province: 140 000 items counted in ~9 ms instead of ~16).
+            models.Index(fields=["year", "status", "id"], name="item_year_status_idx"),
+            models.Index(fields=["year", "status"], name="item_year_status_count_idx"),
+            # Overdue items on the bureau home: unfinished items of counted lists, oldest due first.
             models.Index(
-                fields=["due_on", "id", "demand_list"],
-                condition=models.Q(status__in=UNFINISHED_ITEM_STATUSES),
-                name="item_unfinished_due_idx",
+                fields=["due_on", "id"],
+                condition=models.Q(status__in=UNFINISHED_ITEM_STATUSES, list_status__in=COUNTED_LIST_STATUSES),
+                name="item_overdue_idx",
             ),
         ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.copy_list_fields()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        self.copy_list_fields()
+        super().clean_fields(exclude=exclude)
 
     def clean(self):
         errors = {}
@@ -248,11 +276,40 @@ class DemandItem(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def copy_list_fields(self) -> None:
+        """Take year, quarter and list_status from `self.demand_list` (services pass the locked, fresh row)."""
+        if self.demand_list_id is not None:
+            for field, list_field in LIST_FIELDS.items():
+                setattr(self, field, getattr(self.demand_list, list_field))
+
     @property
     def is_overdue(self) -> bool:
         from django.utils import timezone
 
         return self.status not in (ItemStatus.FULFILLED, ItemStatus.CANCELLED) and self.due_on < timezone.localdate()
+
+
+# DemandItem field → the DemandList field it copies.
+LIST_FIELDS = {"year": "year", "quarter": "quarter", "list_status": "status"}
+
+
+def copy_list_fields_to_items(lists) -> int:
+    """After lists changed (save, bulk import), give their items the lists' year, quarter and status again.
+
+    One UPDATE per distinct (year, quarter, status) among `lists`, touching only items that differ;
+    returns how many items changed.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for demand_list in lists:
+        groups.setdefault((demand_list.year, demand_list.quarter, demand_list.status), []).append(demand_list.pk)
+    changed = 0
+    for (year, quarter, status), ids in groups.items():
+        changed += (
+            DemandItem.objects.filter(demand_list_id__in=ids)
+            .exclude(year=year, quarter=quarter, list_status=status)
+            .update(year=year, quarter=quarter, list_status=status)
+        )
+    return changed
 
 
 class DemandItemEvent(models.Model):

@@ -92,9 +92,9 @@ def enterprise_update(*, enterprise: Enterprise, by, **fields) -> Enterprise:
 
 
 def _lock_list(demand_list: DemandList) -> DemandList:
-    """Re-read the list under a row lock so concurrent reviews serialise on it."""
-    locked = DemandList.objects.select_for_update().get(pk=demand_list.pk)
-    return locked
+    """Re-read the list under a row lock: reviews and item writes of one list serialise on it, so an
+    item is never added to a list being submitted, and its copies of the list's fields are current."""
+    return DemandList.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=demand_list.pk)
 
 
 def _move_list(demand_list: DemandList, locked: DemandList, to_status: str, by, **changes) -> DemandList:
@@ -194,11 +194,12 @@ def _record(item: DemandItem, from_status: str, by, note: str = "") -> DemandIte
 @transaction.atomic
 def demand_item_create(*, demand_list: DemandList, by, **fields) -> DemandItem:
     """Add an item to a list; the industry defaults to the enterprise's. Records the creation event."""
-    _check_enterprise_may_edit(demand_list, by)
-    item = DemandItem(demand_list=demand_list)
+    locked = _lock_list(demand_list)
+    _check_enterprise_may_edit(locked, by)
+    item = DemandItem(demand_list=locked)
     _set_fields(item, fields, ITEM_FIELDS | ITEM_STATE_FIELDS if acts_as_bureau(by) else ITEM_FIELDS)
     if not item.industry_id:
-        item.industry_id = demand_list.enterprise.industry_id
+        item.industry_id = locked.enterprise.industry_id
     if item.status == ItemStatus.FULFILLED and item.fulfilled_headcount is None:
         item.fulfilled_headcount = item.headcount
     _check_major_code(item.major_code)
@@ -210,6 +211,7 @@ def demand_item_create(*, demand_list: DemandList, by, **fields) -> DemandItem:
 @transaction.atomic
 def demand_item_update(*, item: DemandItem, by, **fields) -> DemandItem:
     """Change an item's content (not its status: see demand_item_transition / demand_item_fulfil)."""
+    item.demand_list = _lock_list(item.demand_list)
     _check_enterprise_may_edit(item.demand_list, by)
     _set_fields(item, fields, ITEM_FIELDS)
     _check_major_code(item.major_code)
@@ -219,6 +221,7 @@ def demand_item_update(*, item: DemandItem, by, **fields) -> DemandItem:
 @transaction.atomic
 def demand_item_delete(*, item: DemandItem, by) -> None:
     """Remove an item (the enterprise only while its list is draft or returned)."""
+    item.demand_list = _lock_list(item.demand_list)
     _check_enterprise_may_edit(item.demand_list, by)
     item._history_user = by
     item.delete()

@@ -737,6 +737,9 @@ class _Seeder:
         created = lst["created_at"] + datetime.timedelta(hours=rng.randint(0, 48))
         item = {
             "demand_list_id": lst["id"],
+            "year": lst["year"],
+            "quarter": lst["quarter"],
+            "list_status": lst["status"],
             "kind": kind,
             "title": title,
             "industry_id": industry,

@@ -39,7 +39,15 @@ from colleges.models import (
     TrainingSession,
 )
 from enterprises.choices import EnterpriseTag, ItemStatus
-from enterprises.models import DemandItem, DemandItemEvent, DemandList, Enterprise, Industry, IndustryCluster
+from enterprises.models import (
+    DemandItem,
+    DemandItemEvent,
+    DemandList,
+    Enterprise,
+    Industry,
+    IndustryCluster,
+    copy_list_fields_to_items,
+)
 from enterprises.validators import codes_match
 from portal.roles import is_bureau
 from programs.models import Major, OrderClass, Program, ProgramYear
@@ -652,6 +660,7 @@ class _Importer:
                 changed_lists.append(demand_list)
         self._bulk_create(DemandList, new_lists)
         self._bulk_update(DemandList, changed_lists, {"status"})
+        copy_list_fields_to_items(changed_lists)
 
         list_ids = [lists[key].pk for key in by_list]
         items = defaultdict(list)
@@ -661,12 +670,14 @@ class _Importer:
         now = timezone.now()
         creates, updates, changed, deletes, events = [], [], set(), [], []
         for key, rows in by_list.items():
-            list_id = lists[key].pk
-            have = items[list_id]
+            demand_list = lists[key]
+            have = items[demand_list.pk]
             for position, p in enumerate(rows):
                 values = self._resolve(p)
                 if position >= len(have):
-                    creates.append(DemandItem(demand_list_id=list_id, **values))
+                    item = DemandItem(demand_list=demand_list, **values)
+                    item.copy_list_fields()
+                    creates.append(item)
                     continue
                 item = have[position]
                 diff = [attname for attname, value in values.items() if getattr(item, attname) != value]

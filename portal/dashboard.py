@@ -127,12 +127,10 @@ def supply_demand_table(period: Period, scope_type: str | None = ScopeType.CITY,
 
 def overdue_items(queryset, today: datetime.date):
     """Open items of counted lists whose due date has passed, oldest first."""
-    return (
-        # Same rows as excluding fulfilled/cancelled, but it can use the partial index on unfinished items.
-        queryset.filter(
-            demand_list__status__in=COUNTED_LIST_STATUSES, due_on__lt=today, status__in=UNFINISHED_ITEM_STATUSES
-        ).order_by("due_on", "id")
-    )
+    # Exactly the partial index's condition (item_overdue_idx), so the count is read from that index alone.
+    return queryset.filter(
+        list_status__in=COUNTED_LIST_STATUSES, status__in=UNFINISHED_ITEM_STATUSES, due_on__lt=today
+    ).order_by("due_on", "id")
 
 
 def target_cards(period: Period) -> list[dict]:

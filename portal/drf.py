@@ -9,10 +9,23 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import filters, pagination, permissions
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework import authentication, filters, pagination, permissions
+from rest_framework.exceptions import APIException, AuthenticationFailed, ValidationError
 
 from .roles import Role, role_of
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF's token authentication, loading the user's role (profile) in the same query."""
+
+    def authenticate_credentials(self, key):
+        model = self.get_model()
+        token = model.objects.select_related("user__profile").filter(key=key).first()
+        if token is None:
+            raise AuthenticationFailed(_("Invalid token."))
+        if not token.user.is_active:
+            raise AuthenticationFailed(_("User inactive or deleted."))
+        return (token.user, token)
 
 
 class Pagination(pagination.PageNumberPagination):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from enterprises import services
-from enterprises.models import DemandItem, DemandItemEvent
+from enterprises.models import DemandItem, DemandItemEvent, DemandList
 from policies import services as policy_services
 from policies.models import PolicyDelivery
 from tests import factories as f
@@ -104,3 +104,32 @@ def test_two_clicks_on_acknowledge_set_the_time_once(transactional_db):
     assert [o.message_dict for o in outcomes if isinstance(o, ValidationError)] == [
         {"acknowledged_at": ["该政策卡已确认知晓，无需重复确认。"]}
     ]
+
+
+def test_an_item_added_while_its_list_is_submitted_is_refused_or_carries_the_new_status(transactional_db):
+    enterprise = f.EnterpriseFactory()
+    clerk = f.ProfileFactory(user=f.UserFactory(username="clerk_b"), role="enterprise", enterprise=enterprise).user
+    list_id = f.DemandItemFactory(demand_list__enterprise=enterprise, demand_list__status="draft").demand_list_id
+
+    def add_item():
+        # The form was loaded while the list was a draft.
+        return services.demand_item_create(
+            demand_list=DemandList.objects.get(pk=list_id),
+            by=clerk,
+            kind="talent",
+            title="赶在提交时加的需求",
+            headcount=2,
+            due_on=datetime.date(2025, 9, 30),
+        )
+
+    def submit():
+        return services.demand_list_submit(demand_list=DemandList.objects.get(pk=list_id), by=clerk)
+
+    outcomes = _race([add_item, submit])
+
+    assert isinstance(outcomes[1], DemandList), outcomes
+    assert isinstance(outcomes[0], DemandItem | ValidationError), outcomes
+    # Either way no item of the submitted list still says "draft", and a refusal names the list.
+    assert set(DemandItem.objects.filter(demand_list_id=list_id).values_list("list_status", flat=True)) == {"submitted"}
+    if isinstance(outcomes[0], ValidationError):
+        assert list(outcomes[0].message_dict) == ["demand_list"]
