@@ -165,6 +165,7 @@ class DemoDataExists(Exception):
 _RESET_ORDER = [
     mm.Alert,
     mm.Snapshot,
+    mm.SupplyDemandRow,
     mm.MetricRun,
     pm.PolicyFeedback,
     pm.PolicyDelivery,

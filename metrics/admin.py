@@ -29,7 +29,6 @@ class TargetAdmin(SimpleHistoryAdmin):
 class MetricRunAdmin(ReadOnlyAdmin):
     list_display = ("id", "year", "quarter", "status", "progress_done", "progress_total", "trigger", "queued_at")
     list_filter = ("status", "year", "quarter", "trigger")
-    exclude = ("supply_demand",)
 
 
 @admin.register(Snapshot)

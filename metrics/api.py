@@ -11,7 +11,7 @@ from portal.services import save_validated
 from . import services
 from .choices import AlertStatus
 from .filtersets import AlertFilterSet, MetricRunFilterSet, SnapshotFilterSet, TargetFilterSet
-from .models import Alert, MetricRun, Snapshot, Target
+from .models import Alert, MetricRun, Snapshot, SupplyDemandRow, Target
 
 
 class TargetSerializer(ScopedSerializer):
@@ -70,9 +70,24 @@ class MetricRunSerializer(ScopedSerializer):
             "duration_s",
             "error",
             "trigger",
-            "supply_demand",
         ]
         read_only_fields = [name for name in fields if name not in ("year", "quarter")]
+
+
+class SupplyDemandRowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SupplyDemandRow
+        fields = ["scope_type", "scope_id", "cluster", "cluster_name", "demand", "supply", "gap"]
+        read_only_fields = fields
+
+
+class MetricRunDetailSerializer(MetricRunSerializer):
+    """A run with its supply–demand table (every scope); lists leave the table out (a province run has ~4 500 lines)."""
+
+    supply_demand = SupplyDemandRowSerializer(many=True, read_only=True)
+
+    class Meta(MetricRunSerializer.Meta):
+        fields = [*MetricRunSerializer.Meta.fields, "supply_demand"]
 
 
 class AlertSerializer(ScopedSerializer):
@@ -137,6 +152,9 @@ class MetricRunViewSet(ScopedCreateMixin, ScopedReadOnlyViewSet):
     filterset_class = MetricRunFilterSet
     search_fields = ["error", "trigger"]
     ordering_fields = ["queued_at", "started_at", "finished_at", "year", "quarter", "status"]
+
+    def get_serializer_class(self):
+        return MetricRunDetailSerializer if self.action == "retrieve" else MetricRunSerializer
 
     def create_object(self, data):
         # The task starts only once the run is committed (on_commit), so it never races its own row.

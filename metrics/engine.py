@@ -525,6 +525,7 @@ def _supply_demand_rows(f: Frames) -> list[dict]:
         {
             "scope_type": row.scope_type,
             "scope_id": row.scope_id,
+            "position": int(row.order),
             "cluster": row.bucket,
             "cluster_name": names[row.bucket],
             "demand": float(row.demand),

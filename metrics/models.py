@@ -35,8 +35,6 @@ class MetricRun(models.Model):
         related_name="+",
     )
     trigger = models.CharField(_("触发方式"), max_length=20, default="manual")
-    # SPEC 4: the per-cluster supply–demand table (demand, supply, gap) kept with the run.
-    supply_demand = models.JSONField(_("供需对照表"), default=list, blank=True)
 
     objects = MetricRunQuerySet.as_manager()
 
@@ -54,6 +52,34 @@ class MetricRun(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class SupplyDemandRow(models.Model):
+    """One line of a run's supply–demand table (SPEC 4): a scope's demand and supply for one key cluster
+    or `other`. Rows rather than one document per run, so a page reads only the scope it shows
+    (a province run holds ~4 500 lines: 452 scopes × 10 buckets)."""
+
+    run = models.ForeignKey(
+        MetricRun, verbose_name=_("计算任务"), on_delete=models.CASCADE, related_name="supply_demand"
+    )
+    scope_type = models.CharField(_("范围类型"), max_length=10, choices=ScopeType.choices)
+    scope_id = models.CharField(_("范围标识"), max_length=50, blank=True)
+    # Key clusters in their order, then `other`.
+    position = models.PositiveSmallIntegerField(_("序号"))
+    cluster = models.CharField(_("产业集群"), max_length=20)
+    cluster_name = models.CharField(_("集群名称"), max_length=100)
+    demand = models.FloatField(_("需求人数"))
+    supply = models.FloatField(_("供给人数"))
+    gap = models.FloatField(_("缺口（需求−供给）"))
+
+    class Meta:
+        verbose_name = _("供需对照")
+        verbose_name_plural = _("供需对照")
+        ordering = ["run", "scope_type", "scope_id", "position"]
+        indexes = [models.Index(fields=["run", "scope_type", "scope_id", "position"])]
+
+    def __str__(self):
+        return f"{self.run_id} {self.scope_type}:{self.scope_id} {self.cluster}"
 
 
 class Snapshot(models.Model):

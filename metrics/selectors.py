@@ -59,7 +59,18 @@ def supply_demand_table(year: int, quarter: int, scope_type: str = ScopeType.CIT
     run = latest_run(year, quarter)
     if run is None:
         return []
-    return [row for row in run.supply_demand if row["scope_type"] == scope_type and row["scope_id"] == scope_id]
+    return list(supply_demand_rows(run, scope_type, scope_id))
+
+
+SUPPLY_DEMAND_COLUMNS = ("scope_type", "scope_id", "cluster", "cluster_name", "demand", "supply", "gap")
+
+
+def supply_demand_rows(run: MetricRun, scope_type: str | None = ScopeType.CITY, scope_id: str = ""):
+    """The run's supply–demand lines of one scope (every scope when `scope_type` is None), as dicts, in order."""
+    rows = run.supply_demand.all()
+    if scope_type is not None:
+        rows = rows.filter(scope_type=scope_type, scope_id=scope_id)
+    return rows.values(*SUPPLY_DEMAND_COLUMNS)
 
 
 def open_alerts():

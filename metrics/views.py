@@ -53,7 +53,7 @@ def run_list(request):
     else:
         year, quarter = services.current_period()
         form = RunForm(initial={"year": year, "quarter": quarter})
-    runs = MetricRun.objects.restrict(request.user).select_related("requested_by").defer("supply_demand")
+    runs = MetricRun.objects.restrict(request.user).select_related("requested_by")
     page_obj = paginate(request, runs)
     for run in page_obj:
         run.trigger_label = TRIGGER_LABELS.get(run.trigger, run.trigger)
@@ -71,7 +71,7 @@ def run_detail(request, pk):
 @bureau_only
 def run_progress(request, pk):
     """The run's progress as JSON, polled every 2 s by metrics/run_progress.js."""
-    run = get_object_or_404(MetricRun.objects.restrict(request.user).defer("supply_demand"), pk=pk)
+    run = get_object_or_404(MetricRun.objects.restrict(request.user), pk=pk)
     return JsonResponse(_progress(run))
 
 

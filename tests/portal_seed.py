@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from metrics.models import Alert, MetricRun, Snapshot, Target
+from metrics.models import Alert, MetricRun, Snapshot, SupplyDemandRow, Target
 from tests import factories as f
 
 PERIODS = [(2024, 4), (2025, 1), (2025, 2)]
@@ -58,11 +58,22 @@ def seed_dashboard(*, overdue: int = 3):
             progress_total=15,
             started_at=now,
             finished_at=now,
-            supply_demand=[{"scope_type": "city", "scope_id": "", **row} for row in SUPPLY_DEMAND]
+        )
+        SupplyDemandRow.objects.bulk_create(
+            [
+                SupplyDemandRow(run=run, scope_type="city", scope_id="", position=i, **row)
+                for i, row in enumerate(SUPPLY_DEMAND)
+            ]
             + [
-                {"scope_type": "college", "scope_id": COLLEGE_CODE, **row, "demand": 0.0, "gap": -row["supply"]}
-                for row in SUPPLY_DEMAND
-            ],
+                SupplyDemandRow(
+                    run=run,
+                    scope_type="college",
+                    scope_id=COLLEGE_CODE,
+                    position=i,
+                    **(row | {"demand": 0.0, "gap": -row["supply"]}),
+                )
+                for i, row in enumerate(SUPPLY_DEMAND)
+            ]
         )
         runs.append(run)
         rows = []

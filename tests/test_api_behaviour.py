@@ -361,6 +361,23 @@ def test_post_metric_run_answers_202_and_runs_after_commit(bureau_user, django_c
     assert MetricRun.objects.get(pk=body["id"]).status == "succeeded"
 
 
+def test_a_run_detail_carries_its_supply_demand_table_and_the_list_does_not(agency_user):
+    from tests.portal_seed import SUPPLY_DEMAND, seed_dashboard
+
+    run = seed_dashboard()["runs"][-1]
+    client = api_client(agency_user)
+
+    listed = client.get("/api/v1/metric-runs/").json()["results"]
+    detail = client.get(f"/api/v1/metric-runs/{run.pk}/").json()
+
+    assert "supply_demand" not in listed[0]
+    city = [row for row in detail["supply_demand"] if row["scope_type"] == "city"]
+    assert [(row["cluster"], row["demand"], row["gap"]) for row in city] == [
+        (row["cluster"], row["demand"], row["gap"]) for row in SUPPLY_DEMAND
+    ]
+    assert {row["scope_type"] for row in detail["supply_demand"]} == {"city", "college"}
+
+
 @pytest.mark.parametrize(
     ("body", "fields"),
     [

@@ -91,7 +91,7 @@ def test_small_city_ratio_keeps_numerator_and_denominator(small_city):
 
 def test_small_city_supply_demand_table_is_kept_with_the_run(small_city):
     run = small_city["runs"][(2024, 4)]
-    city = [row for row in run.supply_demand if row["scope_type"] == "city"]
+    city = list(run.supply_demand.filter(scope_type="city").values())
     assert [row["cluster"] for row in city] == [
         "NEV",
         "CHEM",

@@ -98,13 +98,26 @@ def test_bureau_home_supply_demand_alerts_and_overdue(client, bureau_user, city)
 def test_bureau_home_drill_down_links(client, bureau_user, city):
     client.force_login(bureau_user)
     response = client.get(reverse("home"))
+    district_url = reverse("scope_detail", args=["district", DISTRICT])
+    college_url = reverse("scope_detail", args=["college", COLLEGE_CODE])
     assert response.context["scopes"] == {
-        "districts": [{"id": DISTRICT, "name": DISTRICT}],
-        "colleges": [{"id": COLLEGE_CODE, "name": "淮安示范职业技术学院"}],
+        "districts": [{"id": DISTRICT, "name": DISTRICT, "url": district_url}],
+        "colleges": [{"id": COLLEGE_CODE, "name": "淮安示范职业技术学院", "url": college_url}],
     }
     body = response.content.decode()
     assert reverse("scope_detail", args=["district", DISTRICT]) in body
     assert reverse("scope_detail", args=["college", COLLEGE_CODE]) in body
+
+
+@pytest.mark.parametrize("scope_id", ["清江浦区", "13290", "A B#?%/x", "淮安·经开区&1"])
+def test_drill_down_urls_are_what_reverse_gives(scope_id):
+    from portal.dashboard import scope_urls
+
+    ids = [scope_id, "淮阴区"]
+    # An id with "/" has no route (str converter); reverse() refuses it, the shortcut must not invent one.
+    if "/" in scope_id:
+        ids = ids[1:]
+    assert scope_urls("district", ids) == [reverse("scope_detail", args=["district", i]) for i in ids]
 
 
 def test_bureau_home_query_count_is_bounded(client, bureau_user, city, django_assert_max_num_queries):
