@@ -274,6 +274,10 @@ def purge_import_year() -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement.format(**tables), {"year": IMPORT_YEAR})
+        # This machine's PostgreSQL runs without autovacuum: without this every run would leave the
+        # next one 100 000 dead items (and their history) to wade through.
+        for table in ("event", "assignment", "item", "item_history", "list", "list_history"):
+            cursor.execute(f"VACUUM ANALYZE {tables[table]}")
 
 
 def write_import_bundle(folder: Path) -> int:
@@ -377,6 +381,17 @@ def measure_load(year: int, tokens: list[str], *, seconds: float, workers: int, 
     }
 
 
+def cpu_reference_ms() -> float:
+    """A fixed pure-Python workload, best of five: how fast this machine is right now (a shared VM's
+    speed drifts by half between runs), so figures of different runs can be put side by side."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.perf_counter() - started)
+    return _ms(best)
+
+
 def goals(figures: dict) -> dict:
     """Each goal measured in this run: met or not."""
     return {name: figures[name] <= bound for name, bound in GOALS.items() if figures.get(name) is not None}
@@ -393,6 +408,7 @@ def run(*, reseed: bool, load_seconds: float, workers: int, threads: int, skip: 
         "cpus": os.cpu_count(),
         # A busy machine inflates every timing; the ratios to the floors suffer much less.
         "load_average_at_start": round(os.getloadavg()[0], 1),
+        "cpu_ref_ms": cpu_reference_ms(),
         "dataset": dataset(),
     }
     if "period" not in skip:
@@ -409,6 +425,7 @@ def run(*, reseed: bool, load_seconds: float, workers: int, threads: int, skip: 
         connections.close_all()
         figures |= measure_load(year, tokens, seconds=load_seconds, workers=workers, threads=threads, log=log)
     figures["load_average_at_end"] = round(os.getloadavg()[0], 1)
+    figures["cpu_ref_ms_at_end"] = cpu_reference_ms()
     figures["goals_met"] = goals(figures)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -166,7 +166,8 @@ def parse_csv(text: str, label: str, columns: tuple[str, ...], log: ErrorLog) ->
 
 
 def _text_cell(value: str) -> str:
-    return unneutralise(value.strip())
+    value = value.strip()
+    return unneutralise(value) if value.startswith("'") else value  # only an apostrophe can neutralise
 
 
 class Formula(str):
@@ -177,7 +178,7 @@ def _rows(numbered_records, label, columns, log: ErrorLog, *, cell=_text_cell) -
     header = None
     rows = []
     for number, record in numbered_records:
-        values = [cell(value) for value in record]
+        values = list(map(cell, record))
         if header is None:
             if not any(values):
                 continue
