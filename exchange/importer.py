@@ -50,10 +50,10 @@ from enterprises.models import (
     copy_list_fields_to_items,
 )
 from enterprises.validators import codes_match
+from portal import bulk
 from portal.roles import is_bureau
 from programs.models import Major, OrderClass, Program, ProgramYear
 
-from . import bulk
 from .cells import INVALID, Row
 from .errors import BundleInvalid, ErrorLog
 from .reading import Table, read_bundle

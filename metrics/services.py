@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import bulk
 from programs.choices import EnrollmentStatus
 
 from . import engine
@@ -127,14 +128,13 @@ def _store(run: MetricRun, result: engine.PeriodResult) -> None:
         raise RuntimeError(_("计算任务已不在运行状态（可能已被判定为中断），结果未保存。"))
     now = timezone.now()
     Snapshot.objects.filter(year=run.year, quarter=run.quarter).delete()
-    Snapshot.objects.bulk_create(
+    # COPY on PostgreSQL (portal.bulk): a province period writes ~10 000 rows, which bulk_create took ~0.75 s for.
+    bulk.create(
+        Snapshot,
         [Snapshot(year=run.year, quarter=run.quarter, computed_at=now, run=run, **row) for row in result.snapshots],
-        batch_size=2000,
     )
     SupplyDemandRow.objects.filter(run=run).delete()  # a task delivered twice stores its table once
-    SupplyDemandRow.objects.bulk_create(
-        [SupplyDemandRow(run=run, **row) for row in result.supply_demand], batch_size=2000
-    )
+    bulk.create(SupplyDemandRow, [SupplyDemandRow(run=run, **row) for row in result.supply_demand])
     _raise_alerts(run, result.alerts)
     MetricRun.objects.filter(pk=run.pk).update(
         status=RunStatus.SUCCEEDED,

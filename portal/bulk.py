@@ -1,4 +1,4 @@
-"""Bulk writes with their django-simple-history records, fast on PostgreSQL.
+"""Bulk writes with their django-simple-history records, fast on PostgreSQL (import, metric runs).
 
 Django's bulk_create/bulk_update compile every value through the ORM and bulk_update builds a
 CASE per field and row; for 100 000 demand items (and as many history rows) that alone took
