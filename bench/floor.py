@@ -24,9 +24,12 @@ from colleges.models import (
     TrainingBase,
     TrainingSession,
 )
-from enterprises.models import DemandItem, DemandList, Enterprise, Industry, IndustryCluster, quarter_end
+from demand.models import DemandItem, DemandList
+from enterprises.models import Enterprise
 from policies.models import PolicyCard, PolicyDelivery
-from programs.models import Major, OrderClass, Program, ProgramYear
+from portal.periods import quarter_end
+from programs.models import OrderClass, Program, ProgramYear
+from reference.models import Industry, IndustryCluster, Major
 
 TABLES = {
     "cluster": IndustryCluster,

@@ -35,7 +35,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from enterprises.models import DemandItem, DemandItemEvent, DemandList, Enterprise
+from demand.models import DemandItem, DemandItemEvent, DemandList
+from enterprises.models import Enterprise
 from portal.models import UserProfile
 
 from . import floor
@@ -259,7 +260,7 @@ def purge_import_year() -> None:
         "list": DemandList._meta.db_table,
         "list_history": DemandList.history.model._meta.db_table,
     }
-    from colleges.models import DemandAssignment
+    from demand.models import DemandAssignment
 
     tables["assignment"] = DemandAssignment._meta.db_table
     items = "SELECT i.id FROM {item} i JOIN {list} l ON l.id = i.demand_list_id WHERE l.year = %(year)s"

@@ -5,8 +5,7 @@ from collections import defaultdict
 from django.http import JsonResponse
 from django.urls import path
 
-from colleges.models import DemandAssignment
-from enterprises.models import DemandItem
+from demand.models import DemandAssignment, DemandItem
 from portal.api_urls import router
 from portal.urls import urlpatterns as portal_urlpatterns
 

@@ -3,15 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
-    College,
-    CooperationProject,
-    DemandAssignment,
-    IndustryCollege,
-    IndustryCollegePartner,
-    TrainingBase,
-    TrainingSession,
-)
+from .models import College, CooperationProject, IndustryCollege, IndustryCollegePartner, TrainingBase, TrainingSession
 
 
 @admin.register(College)
@@ -62,13 +54,3 @@ class TrainingSessionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("college", "enterprise")
     list_select_related = ("college", "enterprise")
     date_hierarchy = "held_on"
-
-
-@admin.register(DemandAssignment)
-class DemandAssignmentAdmin(admin.ModelAdmin):
-    list_display = ("item", "college", "assigned_by", "assigned_at")
-    search_fields = ("item__title", "college__name")
-    raw_id_fields = ("item",)
-    autocomplete_fields = ("college",)
-    readonly_fields = ("assigned_by", "assigned_at")
-    list_select_related = ("item", "college", "assigned_by")

@@ -1,16 +1,13 @@
 """REST resources of this app: colleges, industry colleges, training bases, cooperation projects,
-training sessions, and the assignment of demand items to colleges (actions on demand-items)."""
+training sessions."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
 
-from enterprises import api as enterprises_api
 from enterprises.models import Enterprise
 from portal.api import ScopedModelViewSet, ScopedSerializer
-from portal.roles import Action, Role
+from portal.roles import Role
 
 from . import services
 from .filtersets import (
@@ -20,15 +17,7 @@ from .filtersets import (
     TrainingBaseFilterSet,
     TrainingSessionFilterSet,
 )
-from .models import (
-    College,
-    CooperationProject,
-    DemandAssignment,
-    IndustryCollege,
-    IndustryCollegePartner,
-    TrainingBase,
-    TrainingSession,
-)
+from .models import College, CooperationProject, IndustryCollege, IndustryCollegePartner, TrainingBase, TrainingSession
 
 # ---- serializers -------------------------------------------------------------------------
 
@@ -131,28 +120,6 @@ class TrainingSessionSerializer(ScopedSerializer):
         fields = ["id", "college", "college_code", "enterprise", "uscc", "title", "held_on", "trainees"]
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
-    college_code = COLLEGE_CODE
-    college_name = serializers.CharField(source="college.name", read_only=True)
-
-    class Meta:
-        model = DemandAssignment
-        fields = ["college", "college_code", "college_name", "assigned_at"]
-        read_only_fields = fields
-
-
-class DemandItemSerializer(enterprises_api.DemandItemSerializer):
-    # Prefetched by DemandItemViewSet into a plain list (to_attr): no related manager per row.
-    assignments = AssignmentSerializer(source="visible_assignments", many=True, read_only=True)
-
-    class Meta(enterprises_api.DemandItemSerializer.Meta):
-        fields = [*enterprises_api.DemandItemSerializer.Meta.fields, "assignments"]
-
-
-class AssignSerializer(serializers.Serializer):
-    college = serializers.PrimaryKeyRelatedField(queryset=College.objects.all(), help_text=_("承接院校ID"))
-
-
 # ---- viewsets ----------------------------------------------------------------------------
 
 
@@ -193,7 +160,7 @@ class TrainingBaseViewSet(ScopedModelViewSet):
     search_fields = ["code", "name"]
     ordering_fields = ["code", "name", "established_on", "closed_on"]
     save_service = staticmethod(services.training_base_save)
-    create_roles = (Role.BUREAU, Role.COLLEGE, Role.ENTERPRISE)
+    create_roles = (Role.BUREAU, Role.COLLEGE)
 
 
 class CooperationProjectViewSet(ScopedModelViewSet):
@@ -216,40 +183,8 @@ class TrainingSessionViewSet(ScopedModelViewSet):
     create_roles = (Role.BUREAU, Role.COLLEGE)
 
 
-class DemandItemViewSet(enterprises_api.DemandItemViewSet):
-    """Demand items with the colleges they are assigned to (each user sees the assignments they may see)."""
-
-    serializer_class = DemandItemSerializer
-
-    def get_queryset(self):
-        assignments = DemandAssignment.objects.restrict(self.user, Action.VIEW).select_related("college")
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="visible_assignments"))
-        )
-
-    @extend_schema(request=AssignSerializer, summary=_("分派给院校（局端）"))
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        item = self.get_object()
-        body = AssignSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.demand_item_assign(item=item, college=body.validated_data["college"], by=self.user)
-        return self.respond(item)
-
-    @extend_schema(request=AssignSerializer, summary=_("撤回分派（局端）"))
-    @action(detail=True, methods=["post"])
-    def unassign(self, request, pk=None):
-        item = self.get_object()
-        body = AssignSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.demand_item_unassign(item=item, college=body.validated_data["college"], by=self.user)
-        return self.respond(item)
-
-
 def register(router):
-    """Register this app's resources on the /api/v1/ router (demand-items: see programs.api)."""
+    """Register this app's resources on the /api/v1/ router."""
     router.register("colleges", CollegeViewSet, basename="college")
     router.register("industry-colleges", IndustryCollegeViewSet, basename="industry-college")
     router.register("training-bases", TrainingBaseViewSet, basename="training-base")

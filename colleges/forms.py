@@ -3,16 +3,23 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.forms import DATE_INPUT, EnterpriseField, EnterpriseListField
+from enterprises.forms import EnterpriseField, EnterpriseListField
+from portal.pages import DATE_INPUT, drop_unwritable_fields
 from portal.roles import college_id_of
 
 from .models import College, CooperationProject, IndustryCollege, TrainingBase, TrainingSession
 
 
 class CollegeForm(forms.ModelForm):
+    """A college; its admin edits the name only (the code is the natural key of bundles and snapshots)."""
+
     class Meta:
         model = College
         fields = ["code", "name", "kind", "district"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        drop_unwritable_fields(self, user)
 
 
 class OwnedByCollegeForm(forms.ModelForm):
@@ -89,7 +96,3 @@ class TrainingSessionForm(OwnedByCollegeForm):
         model = TrainingSession
         fields = ["college", "enterprise", "title", "held_on", "trainees"]
         widgets = {"held_on": DATE_INPUT}
-
-
-class AssignForm(forms.Form):
-    college = forms.ModelChoiceField(label=_("承接院校"), queryset=College.objects.order_by("code"))

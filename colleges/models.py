@@ -1,17 +1,16 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from enterprises.models import DemandItem, Enterprise, IndustryCluster
+from enterprises.models import Enterprise
+from reference.models import IndustryCluster
 
 from .choices import BaseKind, CollegeKind
 from .scoping import (
     CollegeOwnedQuerySet,
     CollegeQuerySet,
-    DemandAssignmentQuerySet,
     IndustryCollegeQuerySet,
     TrainingBaseQuerySet,
 )
@@ -190,33 +189,3 @@ class TrainingSession(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class DemandAssignment(models.Model):
-    """The bureau assigns a demand item to a college that is to fill it."""
-
-    item = models.ForeignKey(
-        DemandItem, verbose_name=_("需求事项"), on_delete=models.CASCADE, related_name="assignments"
-    )
-    college = models.ForeignKey(
-        College, verbose_name=_("承接院校"), on_delete=models.CASCADE, related_name="assignments"
-    )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("分派人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    assigned_at = models.DateTimeField(_("分派时间"), auto_now_add=True)
-
-    objects = DemandAssignmentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("需求分派")
-        verbose_name_plural = _("需求分派")
-        constraints = [models.UniqueConstraint(fields=["item", "college"], name="one_assignment_per_college")]
-
-    def __str__(self):
-        return f"{self.item} → {self.college}"

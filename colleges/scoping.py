@@ -7,7 +7,10 @@ from portal.scoping import EVERYTHING, NOTHING, ScopedQuerySet
 
 
 class CollegeQuerySet(ScopedQuerySet):
-    """The college directory is public; a college admin edits only their own college."""
+    """The college directory is public; a college admin edits only their own college, and only its name:
+    the code is the natural key of bundles and snapshots, kind and district are the bureau's register."""
+
+    writable_by_role = {Role.COLLEGE: frozenset({"name"})}
 
     def _change_q(self, user, role):
         if role == Role.BUREAU:
@@ -57,20 +60,5 @@ class IndustryCollegeQuerySet(CollegeOwnedQuerySet):
 
 
 class TrainingBaseQuerySet(CollegeOwnedQuerySet):
-    """A base owned by an enterprise alone is that enterprise's to edit; the bureau edits all."""
-
-    def _change_q(self, user, role):
-        if role == Role.ENTERPRISE:
-            return Q(enterprise_id=enterprise_id_of(user), college__isnull=True)
-        return super()._change_q(user, role)
-
-
-class DemandAssignmentQuerySet(ScopedQuerySet):
-    def _view_q(self, user, role):
-        if role in (Role.BUREAU, Role.AGENCY):
-            return EVERYTHING
-        if role == Role.COLLEGE:
-            return Q(college_id=college_id_of(user))
-        if role == Role.ENTERPRISE:
-            return Q(item__demand_list__enterprise_id=enterprise_id_of(user))
-        return NOTHING
+    """Bases are kept by their college and the bureau (a base of an enterprise alone, by the bureau);
+    the enterprise named on a base reads it. Pages and API alike."""

@@ -17,11 +17,7 @@ def rows(prefix, url, pages):
 urlpatterns = [
     path("", views.college_list, name="college_list"),
     path("new/", views.college_create, name="college_create"),
-    path("<int:pk>/", views.college_detail, name="detail"),
     path("<int:pk>/edit/", views.college_edit, name="edit"),
-    path("<int:pk>/items/", views.assigned_items, name="assigned_items"),
-    path("items/<int:item_pk>/assign/", views.item_assign, name="item_assign"),
-    path("items/<int:item_pk>/unassign/<int:college_pk>/", views.item_unassign, name="item_unassign"),
     *rows("industry_college", "industry-colleges", views.industry_colleges),
     *rows("training_base", "training-bases", views.training_bases),
     *rows("project", "projects", views.projects),

@@ -1,5 +1,4 @@
-"""Pages of colleges and their rows (industry colleges, training bases, projects, training sessions),
-the items assigned to a college, and the assignment section of the demand-item page.
+"""Pages of colleges and their rows (industry colleges, training bases, projects, training sessions).
 
 The bureau sees every college; a college admin sees and edits only their own (another college's
 rows are simply absent: 404).
@@ -14,10 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from enterprises.models import DemandItem
-from enterprises.views import item_panel, render_panel
 from portal.pages import filter_fields, filtered, paginate, role_required, show_errors
 from portal.roles import Role, college_id_of, role_of
 
@@ -30,14 +26,13 @@ from .filtersets import (
     TrainingSessionFilterSet,
 )
 from .forms import (
-    AssignForm,
     CollegeForm,
     CooperationProjectForm,
     IndustryCollegeForm,
     TrainingBaseForm,
     TrainingSessionForm,
 )
-from .models import College, CooperationProject, DemandAssignment, IndustryCollege, TrainingBase, TrainingSession
+from .models import College, CooperationProject, IndustryCollege, TrainingBase, TrainingSession
 from .selectors import industry_colleges_with_counts
 
 BUREAU = Role.BUREAU
@@ -73,7 +68,7 @@ def save_form_page(request, form, save, *, success, template, context):
 def college_list(request):
     """Every college for the bureau; a college admin goes to their own college."""
     if role_of(request.user) == COLLEGE:
-        return redirect("colleges:detail", pk=college_id_of(request.user))
+        return redirect("college_detail", pk=college_id_of(request.user))
     # One join at most: the other counts are subqueries, so rows never multiply across relations.
     queryset = (
         College.objects.restrict(request.user)
@@ -104,20 +99,9 @@ def _college(request, pk):
     return get_object_or_404(College.objects.restrict(request.user, "change"), pk=pk)
 
 
-@role_required(BUREAU, COLLEGE)
-def college_detail(request, pk):
-    college = _college(request, pk)
-    # A count per relation (six small queries) rather than one join that multiplies them all.
-    counts = {
-        name: getattr(college, name).count()
-        for name in ("programs", "industry_colleges", "training_bases", "projects", "training_sessions", "assignments")
-    }
-    return render(request, "colleges/college_detail.html", {"college": college, "counts": counts})
-
-
 @role_required(BUREAU)
 def college_create(request):
-    form = CollegeForm(request.POST or None)
+    form = CollegeForm(request.POST or None, user=request.user)
     return save_form_page(
         request,
         form,
@@ -131,8 +115,8 @@ def college_create(request):
 @role_required(BUREAU, COLLEGE)
 def college_edit(request, pk):
     college = _college(request, pk)
-    form = CollegeForm(request.POST or None, instance=college)
-    detail = reverse("colleges:detail", args=[pk])
+    form = CollegeForm(request.POST or None, instance=college, user=request.user)
+    detail = reverse("college_detail", args=[pk])
     return save_form_page(
         request,
         form,
@@ -140,21 +124,6 @@ def college_edit(request, pk):
         success=detail,
         template="colleges/form.html",
         context={"title": _("编辑院校信息"), "cancel": detail, "college": college},
-    )
-
-
-@role_required(BUREAU, COLLEGE)
-def assigned_items(request, pk):
-    """The demand items the bureau assigned to this college (read only)."""
-    college = _college(request, pk)
-    queryset = (
-        DemandItem.objects.restrict(request.user)
-        .filter(pk__in=DemandAssignment.objects.filter(college=college).values("item_id"))
-        .select_related("demand_list__enterprise", "industry")
-        .order_by("due_on", "id")
-    )
-    return render(
-        request, "colleges/assigned_items.html", {"college": college, "page_obj": paginate(request, queryset)}
     )
 
 
@@ -269,51 +238,3 @@ training_sessions = RowPages(
 
 
 # ---- assignment of demand items (a section of the item page) --------------------------------
-
-
-@item_panel
-def assignment_panel(request, item):
-    assignments = DemandAssignment.objects.restrict(request.user).filter(item=item).select_related("college")
-    bureau = role_of(request.user) == BUREAU
-    if not bureau and not assignments:
-        return ""
-    return render_panel(
-        "colleges/item_assignments.html",
-        {"item": item, "assignments": assignments, "can_assign": bureau, "form": AssignForm()},
-        request,
-    )
-
-
-@require_POST
-@role_required(BUREAU)
-def item_assign(request, item_pk):
-    item = get_object_or_404(
-        DemandItem.objects.restrict(request.user, "change").select_related("demand_list"), pk=item_pk
-    )
-    form = AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.demand_item_assign(item=item, college=form.cleaned_data["college"], by=request.user)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("已分派给%(college)s。") % {"college": form.cleaned_data["college"]})
-    else:
-        messages.error(request, _("请选择承接院校。"))
-    return redirect("enterprises:item_detail", pk=item.pk)
-
-
-@require_POST
-@role_required(BUREAU)
-def item_unassign(request, item_pk, college_pk):
-    item = get_object_or_404(DemandItem.objects.restrict(request.user, "change"), pk=item_pk)
-    college = get_object_or_404(College, pk=college_pk)
-    try:
-        services.demand_item_unassign(item=item, college=college, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("已撤回对%(college)s的分派。") % {"college": college})
-    return redirect("enterprises:item_detail", pk=item.pk)

@@ -31,13 +31,16 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc as stdnum_uscc
 
 from colleges import models as cm
+from demand import models as dm
+from demand.choices import COUNTED_LIST_STATUSES
 from enterprises import models as em
-from enterprises.choices import COUNTED_LIST_STATUSES
-from enterprises.validators import codes_match
 from metrics import models as mm
 from policies import models as pm
 from portal.models import UserProfile
+from portal.periods import Period
 from programs import models as prm
+from reference import models as rm
+from reference.matching import codes_match
 
 from . import demo_reference as ref
 
@@ -172,21 +175,21 @@ _RESET_ORDER = [
     pm.PolicyCard,
     prm.OrderClass,
     prm.ProgramYear,
-    cm.DemandAssignment,
-    em.DemandItemEvent,
-    em.DemandItem,
-    em.DemandList,
+    dm.DemandAssignment,
+    dm.DemandItemEvent,
+    dm.DemandItem,
+    dm.DemandList,
     cm.IndustryCollegePartner,
     cm.IndustryCollege,
     cm.TrainingBase,
     cm.CooperationProject,
     cm.TrainingSession,
     prm.Program,
-    prm.Major,
+    rm.Major,
     cm.College,
     em.Enterprise,
-    em.IndustryCluster,
-    em.Industry,
+    rm.IndustryCluster,
+    rm.Industry,
 ]
 DEMO_USERS = [
     ("bureau", "bureau"),
@@ -197,7 +200,7 @@ DEMO_USERS = [
 
 
 def domain_data_exists() -> bool:
-    return any(model.objects.exists() for model in (em.Industry, em.Enterprise, cm.College, prm.Major))
+    return any(model.objects.exists() for model in (rm.Industry, em.Enterprise, cm.College, rm.Major))
 
 
 def reset_domain_data() -> None:
@@ -381,18 +384,18 @@ class _Seeder:
                     return code[:cut]
             return ""
 
-        _bulk(em.Industry, (em.Industry(code=c, name=n, parent_code=parent(c)) for c, n in ref.INDUSTRIES), self.counts)
+        _bulk(rm.Industry, (rm.Industry(code=c, name=n, parent_code=parent(c)) for c, n in ref.INDUSTRIES), self.counts)
         _bulk(
-            em.IndustryCluster,
+            rm.IndustryCluster,
             (
-                em.IndustryCluster(code=c[0], name=c[1], industry_codes=c[2], is_key=c[3], order=i + 1)
+                rm.IndustryCluster(code=c[0], name=c[1], industry_codes=c[2], is_key=c[3], order=i + 1)
                 for i, c in enumerate(ref.CLUSTERS)
             ),
             self.counts,
         )
         _bulk(
-            prm.Major,
-            (prm.Major(code=c, name=n, level=lv, industry_codes=ic) for c, n, lv, ic in ref.MAJORS),
+            rm.Major,
+            (rm.Major(code=c, name=n, level=lv, industry_codes=ic) for c, n, lv, ic in ref.MAJORS),
             self.counts,
         )
         # Industries enterprises are registered in: the most specific codes under each cluster.
@@ -651,7 +654,7 @@ class _Seeder:
         rng, spec = self.rng, self.spec
         filers = [e for e in self.ents if e.index == 0 or rng.random() < spec.filer_share]
         for year, quarter in QUARTERS:
-            start, end = _quarter_start(year, quarter), em.quarter_end(year, quarter)
+            start, end = _quarter_start(year, quarter), Period(year, quarter).end
             current = (year, quarter) == CURRENT_QUARTER
             if current:
                 statuses = _Choices((("draft", 0.4), ("submitted", 0.4), ("accepted", 0.15), ("returned", 0.05)))
@@ -687,7 +690,7 @@ class _Seeder:
                             "created_at": created,
                         }
                     )
-                _insert_rows(em.DemandList, lists, with_ids=True)
+                _insert_rows(dm.DemandList, lists, with_ids=True)
                 self.counts["demandlist"] = self.counts.get("demandlist", 0) + len(lists)
                 items, plans = [], []
                 for e, lst in zip(chunk, lists, strict=True):
@@ -696,7 +699,7 @@ class _Seeder:
                         items.append(item)
                         plans.append((lst, colleges))
                 for at in range(0, len(items), BATCH):
-                    _insert_rows(em.DemandItem, items[at : at + BATCH], with_ids=True)
+                    _insert_rows(dm.DemandItem, items[at : at + BATCH], with_ids=True)
                 self.counts["demanditem"] = self.counts.get("demanditem", 0) + len(items)
                 self._item_history(items, plans, bureau)
 
@@ -793,8 +796,8 @@ class _Seeder:
                 assignments.append(
                     {"item_id": item["id"], "college_id": college_id, "assigned_by_id": bureau.id, "assigned_at": base}
                 )
-        _bulk_rows(em.DemandItemEvent, events, self.counts)
-        _bulk_rows(cm.DemandAssignment, assignments, self.counts)
+        _bulk_rows(dm.DemandItemEvent, events, self.counts)
+        _bulk_rows(dm.DemandAssignment, assignments, self.counts)
 
     # ---- cooperation: industry colleges, bases, order classes, projects, sessions ----------
     def cooperation(self):
@@ -1008,7 +1011,7 @@ class _Seeder:
                     continue
                 reached = audience(card)
                 for year, quarter in QUARTERS:
-                    if em.quarter_end(year, quarter) <= card["published_at"].date():
+                    if Period(year, quarter).end <= card["published_at"].date():
                         continue
                     sample = rng.sample(reached, min(len(reached), spec.feedback_per_card_quarter))
                     demo = self.ents[0]
@@ -1044,8 +1047,8 @@ class _Seeder:
             return result
 
         step("reference", self.reference)
-        self._major_ids = dict(prm.Major.objects.values_list("code", "id"))
-        self._cluster_ids = dict(em.IndustryCluster.objects.values_list("code", "id"))
+        self._major_ids = dict(rm.Major.objects.values_list("code", "id"))
+        self._cluster_ids = dict(rm.IndustryCluster.objects.values_list("code", "id"))
         step("colleges", self.colleges)
         step("programs", self.programs)
         step("program years", self.program_years)
@@ -1101,9 +1104,9 @@ def digest() -> str:
         for row in sorted(rows, key=repr):
             h.update(repr(row).encode())
 
-    feed(em.Industry.objects.values_list("code", "name", "parent_code"))
-    feed(em.IndustryCluster.objects.values_list("code", "industry_codes", "is_key"))
-    feed(prm.Major.objects.values_list("code", "name", "level", "industry_codes"))
+    feed(rm.Industry.objects.values_list("code", "name", "parent_code"))
+    feed(rm.IndustryCluster.objects.values_list("code", "industry_codes", "is_key"))
+    feed(rm.Major.objects.values_list("code", "name", "level", "industry_codes"))
     feed(cm.College.objects.values_list("code", "name", "kind", "district"))
     feed(
         em.Enterprise.objects.values_list(
@@ -1130,12 +1133,12 @@ def digest() -> str:
         )
     )
     feed(
-        em.DemandList.objects.values_list(
+        dm.DemandList.objects.values_list(
             "enterprise__uscc", "year", "quarter", "status", "submitted_at", "reviewed_at"
         )
     )
     feed(
-        em.DemandItem.objects.values_list(
+        dm.DemandItem.objects.values_list(
             "demand_list__enterprise__uscc",
             "demand_list__year",
             "demand_list__quarter",
@@ -1151,9 +1154,9 @@ def digest() -> str:
         )
     )
     feed(
-        em.DemandItemEvent.objects.values_list("item__demand_list__enterprise__uscc", "item__title", "to_status", "at")
+        dm.DemandItemEvent.objects.values_list("item__demand_list__enterprise__uscc", "item__title", "to_status", "at")
     )
-    feed(cm.DemandAssignment.objects.values_list("item__demand_list__enterprise__uscc", "item__title", "college__code"))
+    feed(dm.DemandAssignment.objects.values_list("item__demand_list__enterprise__uscc", "item__title", "college__code"))
     feed(cm.IndustryCollege.objects.values_list("code", "name", "college__code", "cluster__code", "established_on"))
     feed(cm.IndustryCollegePartner.objects.values_list("industry_college__code", "enterprise__uscc", "is_chain_leader"))
     feed(cm.TrainingBase.objects.values_list("code", "name", "college__code", "enterprise__uscc", "kind", "certified"))

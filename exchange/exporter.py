@@ -18,9 +18,11 @@ from colleges.models import (
     TrainingBase,
     TrainingSession,
 )
-from enterprises.models import DemandItem, Enterprise, Industry, IndustryCluster
+from demand.models import DemandItem
+from enterprises.models import Enterprise
 from portal.roles import Action
-from programs.models import Major, OrderClass, Program, ProgramYear
+from programs.models import OrderClass, Program, ProgramYear
+from reference.models import Industry, IndustryCluster, Major
 
 from .spec import FILES, LIST_SEPARATOR, neutralise
 

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from colleges import rules as college_rules
 from colleges.models import (
     College,
     CooperationProject,
@@ -38,21 +39,15 @@ from colleges.models import (
     TrainingBase,
     TrainingSession,
 )
-from enterprises.choices import EnterpriseTag, ItemStatus
-from enterprises.models import (
-    LIST_FIELDS,
-    DemandItem,
-    DemandItemEvent,
-    DemandList,
-    Enterprise,
-    Industry,
-    IndustryCluster,
-    copy_list_fields_to_items,
-)
-from enterprises.validators import codes_match
+from demand import rules as demand_rules
+from demand.models import LIST_FIELDS, DemandItem, DemandItemEvent, DemandList, copy_list_fields_to_items
+from enterprises import rules as enterprise_rules
+from enterprises.models import Enterprise
 from portal import bulk
 from portal.roles import is_bureau
-from programs.models import Major, OrderClass, Program, ProgramYear
+from programs.models import OrderClass, Program, ProgramYear
+from reference import rules as reference_rules
+from reference.models import Industry, IndustryCluster, Major
 
 from .cells import INVALID, Row
 from .errors import BundleInvalid, ErrorLog
@@ -338,15 +333,9 @@ class _Importer:
         for p in parsed:
             if not p.values["is_key"]:
                 continue
-            for code, name, codes, _number in final:
-                clash = next(((a, b) for a in p.values["industry_codes"] for b in codes if codes_match(a, b)), None)
-                if clash:
-                    Row(self.log, table.label, p.number, {}).error(
-                        "industry_codes",
-                        _("重点集群之间不得共享行业：%(mine)s 与集群「%(other)s」（%(code)s）的 %(theirs)s 重叠。")
-                        % {"mine": clash[0], "other": name, "code": code, "theirs": clash[1]},
-                    )
-                    break
+            error = reference_rules.cluster_overlap_error(p.values["industry_codes"], [c[:3] for c in final])
+            if error:
+                Row(self.log, table.label, p.number, {}).error("industry_codes", error)
             final.append((p.key[0], p.values["name"], p.values["industry_codes"], p.number))
 
     # majors
@@ -365,13 +354,9 @@ class _Importer:
             for name in ("uscc", "name", "district", "scale", "integration_certified_on")
         }
         tags = row.items("tags")
-        unknown = [tag for tag in tags if tag not in EnterpriseTag.values]
-        if unknown:
-            options = "、".join(f"{value}（{label}）" for value, label in EnterpriseTag.choices)
-            row.error(
-                "tags",
-                _("未知的企业标签：%(tags)s；可选值：%(options)s。") % {"tags": "、".join(unknown), "options": options},
-            )
+        error = enterprise_rules.unknown_tags_error(tags)
+        if error:
+            row.error("tags", error)
         values["tags"] = tags
         industry = self._ref(row, "industry_code", "industry")
         return Parsed(row.number, (values["uscc"],), values, {"industry_id": ("industry", industry)})
@@ -432,11 +417,15 @@ class _Importer:
             for name in ("kind", "title", "headcount", "due_on", "status", "fulfilled_on", "fulfilled_headcount")
         }
         values["major_code"] = row.field("major_code", DemandItem)
-        if values["major_code"] and values["major_code"] is not INVALID and values["major_code"].isdigit():
-            self._ref(row, "major_code", "major")  # a malformed code is reported by DemandItem.clean()
+        if values["major_code"] is not INVALID and demand_rules.is_major_code_shaped(values["major_code"]):
+            self._ref(row, "major_code", "major")  # the catalogue rule, against the database and this bundle
         industry = self._ref(row, "industry_code", "industry", optional=True)
-        if industry is None and enterprise not in (None, INVALID):
-            industry = self._enterprise_industry(enterprise)
+        if enterprise not in (None, INVALID):
+            # demand.rules: the enterprise's industry by default, the requested headcount as delivered.
+            defaults = demand_rules.apply_item_defaults(
+                {"industry_id": industry, **values}, enterprise_industry_id=self._enterprise_industry(enterprise)
+            )
+            industry, values["fulfilled_headcount"] = defaults["industry_id"], defaults["fulfilled_headcount"]
         if _complete(values):
             self._clean(row, DemandItem, values, {"industry": "industry_code"})
         return Parsed(
@@ -484,18 +473,12 @@ class _Importer:
         for column, usccs in (("partner_usccs", partners), ("chain_leader_usccs", leaders)):
             for uscc in usccs:
                 self._ref(row, column, "enterprise", uscc)
-        outside = [uscc for uscc in leaders if uscc not in partners]
-        if outside:
-            row.error(
-                "chain_leader_usccs",
-                _("链主企业必须同时列在 partner_usccs 中：%(usccs)s。") % {"usccs": "、".join(outside)},
-            )
         return Parsed(
             row.number,
             (values["code"],),
             values,
             {"college_id": ("college", college), "cluster_id": ("cluster", cluster)},
-            {"partners": {uscc: uscc in leaders for uscc in partners}},
+            {"partners": college_rules.partner_flags(partners, leaders)},
         )
 
     # training bases
@@ -726,11 +709,7 @@ class _Importer:
             DemandItem.objects.filter(pk__in=deletes).delete()
         self._bulk_create(DemandItem, creates)
         self._bulk_update(DemandItem, updates, changed | {"updated_at"})
-        events += [
-            DemandItemEvent(item=item, from_status="", to_status=item.status)
-            for item in creates
-            if item.status != ItemStatus.OPEN
-        ]
+        events += [demand_rules.creation_event(item, by=self.user) for item in creates]
         for event in events:
             event.by, event.note = self.user, REASON
         self._bulk_create(DemandItemEvent, events)

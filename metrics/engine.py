@@ -10,8 +10,6 @@ integration enterprise, a demand item, a policy delivery) counts in the enterpri
 """
 
 import datetime
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -22,96 +20,22 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from colleges.models import College, CooperationProject, IndustryCollege, TrainingBase, TrainingSession
-from enterprises.choices import COUNTED_LIST_STATUSES, ItemKind, ItemStatus
-from enterprises.models import DemandItem, Enterprise, IndustryCluster, quarter_end
-from enterprises.validators import codes_match
+from demand.choices import COUNTED_LIST_STATUSES, ItemKind, ItemStatus
+from demand.models import DemandItem
+from enterprises.models import Enterprise
 from policies.models import PolicyDelivery
+from portal.periods import Period
 from programs.choices import EnrollmentStatus, Schooling
-from programs.models import Major, OrderClass, Program, ProgramYear
+from programs.models import OrderClass, Program, ProgramYear
+from reference.matching import OTHER, KeyClusters
+from reference.models import Major
 
-from .choices import Metric, ScopeType
+from .choices import ScopeType
 
-OTHER = "other"  # the supply–demand bucket of everything outside the key clusters
 ALERT_RATE = 0.60  # 限制招生预警: in-field rate below this in the two latest years with data
 MIN_CHAIN_LEADERS = 3  # an industry college complies with ≥ 3 chain-leader partners
 
-# Metrics built from college rows only; the others have no college scope (SPEC 4).
-COLLEGE_METRICS = frozenset(
-    {
-        Metric.ALIGNMENT_RATE,
-        Metric.CLUSTER_COVERAGE,
-        Metric.SUPPLY_DEMAND_MATCH,
-        Metric.LOCAL_RETENTION_RATE,
-        Metric.IN_FIELD_RATE,
-        Metric.TRAINING_BASES,
-        Metric.COOPERATION_PROJECTS,
-        Metric.INDUSTRY_COLLEGES,
-        Metric.INDUSTRY_COLLEGE_COMPLIANCE,
-        Metric.ORDER_CLASSES,
-        Metric.TRAINING_HEADCOUNT,
-    }
-)
-RATIO_METRICS = frozenset(
-    {
-        Metric.ALIGNMENT_RATE,
-        Metric.CLUSTER_COVERAGE,
-        Metric.SUPPLY_DEMAND_MATCH,
-        Metric.LOCAL_RETENTION_RATE,
-        Metric.IN_FIELD_RATE,
-        Metric.INDUSTRY_COLLEGE_COMPLIANCE,
-        Metric.DEMAND_FULFILMENT_RATE,
-        Metric.POLICY_REACH,
-    }
-)
 INDEX = ["scope_type", "scope_id"]
-
-
-@dataclass(frozen=True)
-class Period:
-    """A quarter; ``end`` is its last day E."""
-
-    year: int
-    quarter: int
-
-    @property
-    def end(self) -> datetime.date:
-        return quarter_end(self.year, self.quarter)
-
-    @property
-    def end_ts(self) -> pd.Timestamp:
-        return pd.Timestamp(self.end)
-
-    @property
-    def year_start_ts(self) -> pd.Timestamp:
-        return pd.Timestamp(datetime.date(self.year, 1, 1))
-
-
-@dataclass
-class KeyClusters:
-    """The key clusters in display order and the two mappings every cluster metric needs."""
-
-    codes: list[str]
-    names: dict[str, str]
-    industry_codes: dict[str, list[str]]
-
-    def of_industry(self, code: str) -> str:
-        """The key cluster an industry belongs to (prefix match either way), else OTHER.
-
-        Key clusters may not overlap (enterprises.IndustryCluster.clean), so the first match is the
-        only one; a coarse code such as "C" that spans several clusters goes to the first in order.
-        """
-        for cluster in self.codes:
-            if any(codes_match(code, c) for c in self.industry_codes[cluster]):
-                return cluster
-        return OTHER
-
-    def served_by(self, major_codes: list[str]) -> list[str]:
-        """The key clusters a major serves: any of its codes matches any of the cluster's."""
-        return [
-            cluster
-            for cluster in self.codes
-            if any(codes_match(m, c) for m in major_codes for c in self.industry_codes[cluster])
-        ]
 
 
 @dataclass
@@ -159,17 +83,8 @@ def _active(frame: pd.DataFrame, end: pd.Timestamp, start="established_on", stop
 
 def load_frames(period: Period) -> Frames:
     """Read every table the period needs (one query each) and attach scopes to the rows."""
-    end = period.end_ts
-    cluster_rows = list(
-        IndustryCluster.objects.filter(is_key=True)
-        .order_by("order", "code")
-        .values_list("code", "name", "industry_codes")
-    )
-    clusters = KeyClusters(
-        codes=[c for c, _n, _i in cluster_rows],
-        names={c: n for c, n, _i in cluster_rows},
-        industry_codes={c: list(i or []) for c, _n, i in cluster_rows},
-    )
+    end = pd.Timestamp(period.end)
+    clusters = KeyClusters.load()
 
     colleges = _frame(
         College.objects.all(), ["id", "code", "name", "district"], ["college_id", "college_code", "name", "district"]
@@ -410,23 +325,23 @@ def in_field_rate(f: Frames) -> pd.DataFrame:
 
 
 def training_bases(f: Frames) -> pd.DataFrame:
-    return _count(f.training_bases[_active(f.training_bases, f.period.end_ts)])
+    return _count(f.training_bases[_active(f.training_bases, pd.Timestamp(f.period.end))])
 
 
 def integration_enterprises(f: Frames) -> pd.DataFrame:
-    rows = f.enterprises[f.enterprises["integration_certified_on"] <= f.period.end_ts]
+    rows = f.enterprises[f.enterprises["integration_certified_on"] <= pd.Timestamp(f.period.end)]
     return _count(rows, by_college=False)
 
 
 def cooperation_projects(f: Frames) -> pd.DataFrame:
-    end = f.period.end_ts
+    end = pd.Timestamp(f.period.end)
     rows = f.projects
     # SPEC 4: a project ending on E still counts (ended_on ≥ E), unlike a program closed on E.
     return _count(rows[(rows["started_on"] <= end) & (rows["ended_on"].isna() | (rows["ended_on"] >= end))])
 
 
 def _established_industry_colleges(f: Frames) -> pd.DataFrame:
-    return f.industry_colleges[f.industry_colleges["established_on"] <= f.period.end_ts]
+    return f.industry_colleges[f.industry_colleges["established_on"] <= pd.Timestamp(f.period.end)]
 
 
 def industry_colleges(f: Frames) -> pd.DataFrame:
@@ -456,65 +371,7 @@ def policy_reach(f: Frames) -> pd.DataFrame:
     return _ratio(rows, rows["acknowledged"], rows["delivered"], by_college=False)
 
 
-STEPS: list[tuple[str, Callable[[Frames], pd.DataFrame]]] = [
-    (Metric.ALIGNMENT_RATE, alignment_rate),
-    (Metric.CLUSTER_COVERAGE, cluster_coverage),
-    (Metric.SUPPLY_DEMAND_MATCH, supply_demand_match),
-    (Metric.LOCAL_RETENTION_RATE, local_retention_rate),
-    (Metric.IN_FIELD_RATE, in_field_rate),
-    (Metric.TRAINING_BASES, training_bases),
-    (Metric.INTEGRATION_ENTERPRISES, integration_enterprises),
-    (Metric.COOPERATION_PROJECTS, cooperation_projects),
-    (Metric.INDUSTRY_COLLEGES, industry_colleges),
-    (Metric.INDUSTRY_COLLEGE_COMPLIANCE, industry_college_compliance),
-    (Metric.ORDER_CLASSES, order_classes),
-    (Metric.TRAINING_HEADCOUNT, training_headcount),
-    (Metric.DEMAND_FULFILMENT_RATE, demand_fulfilment_rate),
-    (Metric.POLICY_REACH, policy_reach),
-]
-
-
-def finish(metric: str, table: pd.DataFrame, f: Frames) -> pd.DataFrame:
-    """Put a metric's table on every scope it has (absent scopes count 0) and compute the value.
-
-    Ratios: value = numerator ÷ denominator, null when the denominator is 0 (or, for the
-    supply–demand match, when a side is empty). Counts keep only the value.
-    """
-    scopes = f.scopes
-    if metric not in COLLEGE_METRICS:
-        scopes = scopes[scopes["scope_type"] != ScopeType.COLLEGE.value]
-    out = scopes.set_index(INDEX).join(table, how="left")
-    if metric == Metric.SUPPLY_DEMAND_MATCH:
-        out["numerator"] = out["numerator"].astype(float)
-        out["denominator"] = 1.0
-        out["value"] = out["numerator"]
-    elif metric in RATIO_METRICS:
-        out["numerator"] = out["numerator"].astype(float).fillna(0.0)
-        if metric == Metric.CLUSTER_COVERAGE:
-            out["denominator"] = float(len(f.clusters.codes))
-        out["denominator"] = out["denominator"].astype(float).fillna(0.0)
-        out["value"] = (out["numerator"] / out["denominator"]).where(out["denominator"] > 0)
-    else:
-        out["value"] = out["numerator"].astype(float).fillna(0.0)
-        out["numerator"] = None
-        out["denominator"] = None
-    return out.reset_index().assign(metric=str(metric))
-
-
-@dataclass
-class PeriodResult:
-    """What a run stores: snapshot rows, the supply–demand table and the alert candidates."""
-
-    snapshots: list[dict]
-    supply_demand: list[dict]
-    alerts: list[dict]
-
-
-def _none_if_nan(value):
-    return None if value is None or pd.isna(value) else float(value)
-
-
-def _supply_demand_rows(f: Frames) -> list[dict]:
+def supply_demand_rows(f: Frames) -> list[dict]:
     """The per-cluster table kept with the run: every scope × (key clusters in order, then OTHER)."""
     order = {code: i for i, code in enumerate([*f.clusters.codes, OTHER])}
     names = {**f.clusters.names, OTHER: "其他"}
@@ -557,34 +414,3 @@ def program_alerts(f: Frames) -> list[dict]:
         {"program_id": program_id, "year": int(flagged[program_id]), "rates": program_rates}
         for program_id, program_rates in rates.items()
     ]
-
-
-def compute_period(year: int, quarter: int, *, on_progress: Callable[[int], None] | None = None) -> PeriodResult:
-    """Compute every metric of (year, quarter) for every scope; on_progress(n) after each metric."""
-    frames = load_frames(Period(year, quarter))
-    # Test-only knob (METRICS_TEST_DELAY_S): makes a run slow so a test can kill its worker mid-run.
-    delay = settings.METRICS_TEST_DELAY_S
-    tables = []
-    for done, (metric, step) in enumerate(STEPS, start=1):
-        tables.append(finish(metric, step(frames), frames))
-        if delay:
-            time.sleep(delay)
-        if on_progress:
-            on_progress(done)
-    return PeriodResult(
-        snapshots=[
-            {
-                "metric": row.metric,
-                "scope_type": row.scope_type,
-                "scope_id": row.scope_id,
-                "scope_name": row.scope_name,
-                "value": _none_if_nan(row.value),
-                "numerator": _none_if_nan(row.numerator),
-                "denominator": _none_if_nan(row.denominator),
-            }
-            for table in tables
-            for row in table.itertuples(index=False)
-        ],
-        supply_demand=_supply_demand_rows(frames),
-        alerts=program_alerts(frames),
-    )

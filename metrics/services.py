@@ -14,24 +14,14 @@ from django.utils.translation import gettext as _
 from portal import bulk
 from programs.choices import EnrollmentStatus
 
-from . import engine
+from . import period, registry
 from .choices import AlertStatus, RunStatus
 from .models import Alert, MetricRun, Snapshot, SupplyDemandRow
 
 logger = logging.getLogger(__name__)
 
 # Progress counts the metrics plus one step for writing the snapshots.
-PROGRESS_TOTAL = len(engine.STEPS) + 1
-
-
-def current_period(today: datetime.date | None = None) -> tuple[int, int]:
-    """The (year, quarter) containing today (Asia/Shanghai)."""
-    today = today or timezone.localdate()
-    return today.year, (today.month - 1) // 3 + 1
-
-
-def previous_period(year: int, quarter: int) -> tuple[int, int]:
-    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+PROGRESS_TOTAL = len(registry.METRICS) + 1
 
 
 @transaction.atomic
@@ -93,7 +83,7 @@ def metric_run_execute(*, run_id: int) -> MetricRun | None:
     run = MetricRun.objects.get(pk=run_id)
     started = time.monotonic()
     try:
-        result = engine.compute_period(run.year, run.quarter, on_progress=_progress_writer(run_id))
+        result = period.compute_period(run.year, run.quarter, on_progress=_progress_writer(run_id))
         computed = time.monotonic() - started
         _store(run, result)
         _refresh_statistics()
@@ -119,7 +109,7 @@ def metric_run_execute(*, run_id: int) -> MetricRun | None:
 
 
 @transaction.atomic
-def _store(run: MetricRun, result: engine.PeriodResult) -> None:
+def _store(run: MetricRun, result: period.PeriodResult) -> None:
     """Replace the period's snapshots, record the supply–demand table and raise alerts — all or nothing."""
     # Runs of the same period take turns here (lock their run rows in a fixed order), so two
     # concurrent runs never interleave a delete and an insert of the unique snapshot rows.

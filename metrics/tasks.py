@@ -5,6 +5,8 @@ from celery.signals import task_failure
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from portal.periods import Period
+
 from . import services
 
 
@@ -37,16 +39,16 @@ def _fail_run_of_failed_task(sender=None, args=None, exception=None, **extra):
 @shared_task
 def refresh_current_quarter() -> None:
     """Nightly: recompute the quarter we are in, so the dashboard is at most a day old."""
-    year, quarter = services.current_period()
-    run = services.metric_run_create(year=year, quarter=quarter, trigger="beat_current")
+    current = Period.containing()
+    run = services.metric_run_create(year=current.year, quarter=current.quarter, trigger="beat_current")
     services.metric_run_execute(run_id=run.id)
 
 
 @shared_task
 def compute_closed_quarter() -> None:
     """First day of a quarter: compute the quarter that just closed, with its data complete."""
-    year, quarter = services.previous_period(*services.current_period())
-    run = services.metric_run_create(year=year, quarter=quarter, trigger="beat_closed")
+    closed = Period.containing().previous()
+    run = services.metric_run_create(year=closed.year, quarter=closed.quarter, trigger="beat_closed")
     services.metric_run_execute(run_id=run.id)
 
 

@@ -3,6 +3,8 @@
 Runs and targets are the bureau's; a college admin reads its own college's alerts; anyone else gets 404.
 """
 
+from dataclasses import astuple
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -13,14 +15,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from portal.pages import filtered, paginate, role_required, show_errors
+from portal.periods import Period
 from portal.roles import Role, role_of
 
 from . import selectors, services
 from .choices import AlertStatus, RunStatus, TargetStatus
-from .engine import RATIO_METRICS
 from .filtersets import AlertFilterSet
 from .forms import AlertDecisionForm, RunForm
 from .models import Alert, MetricRun, Target
+from .registry import RATIO_METRICS
 
 bureau_only = role_required(Role.BUREAU)
 
@@ -51,7 +54,7 @@ def run_list(request):
                 )
                 return redirect("metrics:run_detail", pk=run.pk)
     else:
-        year, quarter = services.current_period()
+        year, quarter = astuple(Period.containing())
         form = RunForm(initial={"year": year, "quarter": quarter})
     runs = MetricRun.objects.restrict(request.user).select_related("requested_by")
     page_obj = paginate(request, runs)

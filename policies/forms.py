@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import EnterpriseTag
-from enterprises.forms import DATE_INPUT
+from portal.pages import DATE_INPUT
 
 from .models import PolicyCard
 

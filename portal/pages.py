@@ -5,15 +5,19 @@ Ground floor: knows no domain app. Row permissions stay in each model's `restric
 
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .roles import role_of
 
 PAGE_SIZE = 30
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def role_required(*roles):
@@ -78,3 +82,24 @@ def filter_fields(filterset, names, widgets=None, labels=None):
         widget.choices = widget.choices or form.fields[name].choices
         form.fields[name].widget = widget
     return [form[name] for name in names]
+
+
+def with_all(choices) -> list:
+    """A filter's choices behind an empty "all" option."""
+    return [("", _("全部")), *choices]
+
+
+def search(queryset, text: str, *paths):
+    """Rows where any of `paths` contains `text` (case-insensitive): the pages' one search box."""
+    query = Q()
+    for path in paths:
+        query |= Q(**{f"{path}__icontains": text})
+    return queryset.filter(query)
+
+
+def drop_unwritable_fields(form, user) -> None:
+    """Leave out of a model form the fields `user` may not set (decided in the model's scoping.py)."""
+    writable = form._meta.model.objects.writable_fields(user)
+    if writable is not None:
+        for name in [name for name in form.fields if name not in writable]:
+            del form.fields[name]

@@ -15,6 +15,15 @@ EVERYTHING = models.Q()
 
 
 class ScopedQuerySet(models.QuerySet):
+    # Field-level write rules: role → the only fields that role may set on the rows it may change.
+    # A role not named here may set every field of those rows. Services enforce it (portal.services.save_as),
+    # page forms leave the other fields out, the API answers 400 naming the field.
+    writable_by_role: dict[str, frozenset[str]] = {}
+
+    def writable_fields(self, user) -> frozenset[str] | None:
+        """The fields `user` may set, or None for all of them."""
+        return self.writable_by_role.get(role_of(user))
+
     def restrict(self, user, action: str = Action.VIEW):
         role = role_of(user)
         if role is None:

@@ -87,12 +87,16 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "portal",
+    "reference",
     "enterprises",
     "colleges",
     "programs",
+    "demand",
     "policies",
     "metrics",
     "exchange",
+    "bench",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -240,9 +244,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status`/`kind`: give each choice set its own stable schema name.
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseTagEnum": "enterprises.choices.EnterpriseTag",
-        "ListStatusEnum": "enterprises.choices.ListStatus",
-        "ItemStatusEnum": "enterprises.choices.ItemStatus",
-        "ItemKindEnum": "enterprises.choices.ItemKind",
+        "ListStatusEnum": "demand.choices.ListStatus",
+        "ItemStatusEnum": "demand.choices.ItemStatus",
+        "ItemKindEnum": "demand.choices.ItemKind",
         "CollegeKindEnum": "colleges.choices.CollegeKind",
         "BaseKindEnum": "colleges.choices.BaseKind",
         "OrderClassKindEnum": "programs.choices.OrderClassKind",

@@ -3,14 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Major, OrderClass, Program, ProgramYear
-
-
-@admin.register(Major)
-class MajorAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "level", "industry_codes")
-    list_filter = ("level",)
-    search_fields = ("code", "name")
+from .models import OrderClass, Program, ProgramYear
 
 
 class ProgramYearInline(admin.TabularInline):

@@ -1,29 +1,15 @@
-"""REST resources of this app: majors, programs, program-years, order-classes, and the programs
-suggested for a demand item (`GET demand-items/{id}/suggestions`, registered here)."""
+"""REST resources of this app: programs, program-years, order-classes."""
 
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from colleges import api as colleges_api
 from portal.api import ScopedModelViewSet, ScopedSerializer
 from portal.roles import Role
 
-from . import selectors, services
-from .filtersets import MajorFilterSet, OrderClassFilterSet, ProgramFilterSet, ProgramYearFilterSet
-from .models import Major, OrderClass, Program, ProgramYear
+from . import services
+from .filtersets import OrderClassFilterSet, ProgramFilterSet, ProgramYearFilterSet
+from .models import OrderClass, Program, ProgramYear
 
 # ---- serializers -------------------------------------------------------------------------
-
-
-class MajorSerializer(ScopedSerializer):
-    industry_codes = serializers.ListField(child=serializers.CharField(max_length=8), allow_empty=False)
-
-    class Meta:
-        model = Major
-        fields = ["id", "code", "name", "level", "industry_codes"]
 
 
 class ProgramSerializer(ScopedSerializer):
@@ -97,29 +83,7 @@ class OrderClassSerializer(_ProgramKeys):
         ]
 
 
-class SuggestionSerializer(serializers.Serializer):
-    program = serializers.IntegerField(source="program.pk")
-    college_code = serializers.CharField(source="program.college.code")
-    college_name = serializers.CharField(source="program.college.name")
-    major_code = serializers.CharField(source="program.major.code")
-    major_name = serializers.CharField(source="program.major.name")
-    schooling = serializers.CharField(source="program.schooling")
-    rank = serializers.IntegerField(help_text=_("1 同专业，2 同产业集群"))
-    reason = serializers.CharField()
-    expected_graduates = serializers.IntegerField(allow_null=True)
-    graduates_year = serializers.IntegerField(allow_null=True)
-
-
 # ---- viewsets ----------------------------------------------------------------------------
-
-
-class MajorViewSet(ScopedModelViewSet):
-    queryset = Major.objects.all()
-    serializer_class = MajorSerializer
-    filterset_class = MajorFilterSet
-    search_fields = ["code", "name"]
-    ordering_fields = ["code", "name", "level"]
-    save_service = staticmethod(services.major_save)
 
 
 class ProgramViewSet(ScopedModelViewSet):
@@ -152,20 +116,8 @@ class OrderClassViewSet(ScopedModelViewSet):
     create_roles = (Role.BUREAU, Role.COLLEGE)
 
 
-class DemandItemViewSet(colleges_api.DemandItemViewSet):
-    """Demand items, their assignments, and the programs suggested to fill them."""
-
-    @extend_schema(responses=SuggestionSerializer(many=True), summary=_("推荐专业点（同专业优先，其次同产业集群）"))
-    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
-    def suggestions(self, request, pk=None):
-        item = self.get_object()
-        return Response(SuggestionSerializer(selectors.suggested_programs(item=item), many=True).data)
-
-
 def register(router):
     """Register this app's resources on the /api/v1/ router."""
-    router.register("majors", MajorViewSet, basename="major")
     router.register("programs", ProgramViewSet, basename="program")
     router.register("program-years", ProgramYearViewSet, basename="program-year")
     router.register("order-classes", OrderClassViewSet, basename="order-class")
-    router.register("demand-items", DemandItemViewSet, basename="demand-item")

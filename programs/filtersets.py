@@ -5,50 +5,11 @@ import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
 from colleges.filtersets import CollegeRowFilters, EnterpriseRowFilters, active_on_q
-from enterprises.models import IndustryCluster
-from enterprises.validators import codes_match
 from portal.filters import NumberFilter
+from reference.filtersets import ClusterFilters
 
-from .choices import EnrollmentStatus, MajorLevel, OrderClassKind, Schooling
-from .models import Major, OrderClass, Program, ProgramYear
-
-
-def majors_serving(cluster_lookup: dict):
-    """Ids of the majors serving the cluster found by `cluster_lookup` (two queries; the catalogue is small)."""
-    codes = IndustryCluster.objects.filter(**cluster_lookup).values_list("industry_codes", flat=True).first() or []
-    return [
-        pk
-        for pk, major_codes in Major.objects.values_list("pk", "industry_codes")
-        if any(codes_match(a, b) for a in major_codes or [] for b in codes)
-    ]
-
-
-class ClusterFilters(filters.FilterSet):
-    cluster = NumberFilter(method="filter_cluster", label=_("服务产业集群ID"))
-    cluster_code = filters.CharFilter(method="filter_cluster", label=_("服务产业集群代码"))
-
-    major_path = "major_id"
-
-    def filter_cluster(self, queryset, name, value):
-        lookup = {"pk": value} if name == "cluster" else {"code": value}
-        return queryset.filter(**{f"{self.major_path}__in": majors_serving(lookup)})
-
-
-class MajorFilterSet(ClusterFilters):
-    code = filters.CharFilter(label=_("专业代码"))
-    code_prefix = filters.CharFilter(field_name="code", lookup_expr="startswith", label=_("专业代码前缀"))
-    name = filters.CharFilter(lookup_expr="icontains", label=_("专业名称"))
-    level = filters.MultipleChoiceFilter(distinct=False, choices=MajorLevel.choices, label=_("层次"))
-    industry_code = filters.CharFilter(method="filter_industry_code", label=_("对应行业代码"))
-
-    major_path = "pk"
-
-    class Meta:
-        model = Major
-        fields = ["code", "code_prefix", "name", "level", "industry_code", "cluster", "cluster_code"]
-
-    def filter_industry_code(self, queryset, name, value):
-        return queryset.filter(industry_codes__icontains=f'"{value}"')
+from .choices import EnrollmentStatus, OrderClassKind, Schooling
+from .models import OrderClass, Program, ProgramYear
 
 
 class ProgramFilterSet(CollegeRowFilters, ClusterFilters):

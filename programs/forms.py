@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from colleges.forms import ClosedAfterEstablishedForm
-from enterprises.forms import DATE_INPUT, EnterpriseField
-from portal.roles import college_id_of
+from enterprises.forms import EnterpriseField
+from portal.pages import DATE_INPUT, drop_unwritable_fields
 
 from .models import OrderClass, Program, ProgramYear
 
@@ -20,8 +20,7 @@ class ProgramForm(ClosedAfterEstablishedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        if college_id_of(user) is not None:
-            del self.fields["enrollment_status"]
+        drop_unwritable_fields(self, user)
 
 
 class ProgramYearForm(forms.ModelForm):

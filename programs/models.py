@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -7,34 +7,12 @@ from simple_history.models import HistoricalRecords
 
 from colleges.models import College
 from enterprises.models import Enterprise
-from enterprises.validators import validate_industry_codes
+from reference.models import Major
 
-from .choices import EnrollmentStatus, MajorLevel, OrderClassKind, Schooling
-from .scoping import MajorQuerySet, OrderClassQuerySet, ProgramQuerySet, ProgramYearQuerySet
+from .choices import EnrollmentStatus, OrderClassKind, Schooling
+from .scoping import OrderClassQuerySet, ProgramQuerySet, ProgramYearQuerySet
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
-
-
-class Major(models.Model):
-    """A major of the 职业教育专业目录 (2021) with the industries it prepares for."""
-
-    code = models.CharField(
-        _("专业代码"), max_length=6, unique=True, validators=[RegexValidator(r"^\d{6}$", _("专业代码应为6位数字。"))]
-    )
-    name = models.CharField(_("专业名称"), max_length=100)
-    level = models.CharField(_("层次"), max_length=10, choices=MajorLevel.choices)
-    industry_codes = models.JSONField(_("对应行业"), default=list, validators=[validate_industry_codes])
-
-    objects = MajorQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("专业")
-        verbose_name_plural = _("专业")
-        ordering = ["code"]
-
-    def __str__(self):
-        return f"{self.code} {self.name}"
 
 
 class Program(models.Model):

@@ -6,10 +6,6 @@ from portal.roles import Role, college_id_of, enterprise_id_of
 from portal.scoping import EVERYTHING, NOTHING, ScopedQuerySet
 
 
-class MajorQuerySet(ScopedQuerySet):
-    """The major catalogue is reference data."""
-
-
 class _CollegeRows(ScopedQuerySet):
     college_path = "college_id"
 
@@ -29,7 +25,16 @@ class _CollegeRows(ScopedQuerySet):
 
 
 class ProgramQuerySet(_CollegeRows):
-    """Programs belong to their college. (Enterprises see suggested programs through their own items.)"""
+    """Programs belong to their college. (Enterprises see suggested programs through their own items.)
+    限制招生/停招 (enrollment_status) is the bureau's decision (SPEC 4.4): a college cannot set or undo it."""
+
+    writable_by_role = {
+        Role.COLLEGE: frozenset({"college", "major", "schooling", "established_on", "closed_on", "emerging"})
+    }
+
+    def active_on(self, day):
+        """Programs active on a day (SPEC 3): established_on ≤ D and (closed_on empty or > D)."""
+        return self.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day), established_on__lte=day)
 
 
 class ProgramYearQuerySet(_CollegeRows):

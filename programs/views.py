@@ -1,5 +1,5 @@
-"""Pages of programs (专业点) with their annual figures, order classes, and the suggested programs
-section of the demand-item page. The bureau sees all; a college admin only their own college's."""
+"""Pages of programs (专业点) with their annual figures and order classes. The bureau sees all; a
+college admin only their own college's."""
 
 from django import forms
 from django.db.models import Prefetch
@@ -9,8 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from colleges.views import college_choices, save_form_page
-from enterprises.choices import ItemKind
-from enterprises.views import item_panel, render_panel
 from portal.pages import filter_fields, filtered, paginate, role_required
 from portal.roles import Role, role_of
 
@@ -18,7 +16,6 @@ from . import services
 from .filtersets import OrderClassFilterSet, ProgramFilterSet
 from .forms import OrderClassForm, ProgramForm, ProgramYearForm
 from .models import OrderClass, Program, ProgramYear
-from .selectors import suggested_programs
 
 BUREAU = Role.BUREAU
 COLLEGE = Role.COLLEGE
@@ -68,13 +65,8 @@ def program_detail(request, pk):
     return render(
         request,
         "programs/program_detail.html",
-        {"program": program, "years": program.years.order_by("-year"), "alerts": _alerts(program)},
+        {"program": program, "years": program.years.order_by("-year")},
     )
-
-
-def _alerts(program):
-    # 限制招生预警 live a floor above (metrics): read through the reverse relation, no import.
-    return program.alerts.order_by("-year")[:3]
 
 
 def _save_program(form, by):
@@ -185,10 +177,3 @@ def order_class_edit(request, pk):
 
 
 # ---- suggested programs (a section of the demand-item page) ----------------------------------
-
-
-@item_panel
-def suggestions_panel(request, item):
-    if item.kind != ItemKind.TALENT:
-        return ""
-    return render_panel("programs/item_suggestions.html", {"suggestions": suggested_programs(item=item)}, request)

@@ -46,7 +46,7 @@ def small_city_copy(folder: Path) -> Path:
     return folder
 
 
-DATA_APPS = ("enterprises", "colleges", "programs")
+DATA_APPS = ("reference", "enterprises", "colleges", "programs", "demand")
 
 
 def table_counts() -> dict[str, int]:

@@ -7,11 +7,13 @@ from django.contrib.auth import get_user_model
 from stdnum.cn import uscc as stdnum_uscc
 
 from colleges import models as cm
+from demand import models as dm
 from enterprises import models as em
 from metrics import models as mm
 from policies import models as pm
 from portal.models import UserProfile
 from programs import models as prm
+from reference import models as rm
 
 
 def make_uscc(n: int) -> str:
@@ -39,7 +41,7 @@ class ProfileFactory(factory.django.DjangoModelFactory):
 
 class IndustryFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = em.Industry
+        model = rm.Industry
         django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"C{30 + n % 60:02d}")
@@ -49,7 +51,7 @@ class IndustryFactory(factory.django.DjangoModelFactory):
 
 class ClusterFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = em.IndustryCluster
+        model = rm.IndustryCluster
         django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"CL{n}")
@@ -73,7 +75,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
 
 class DemandListFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = em.DemandList
+        model = dm.DemandList
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     year = 2025
@@ -83,7 +85,7 @@ class DemandListFactory(factory.django.DjangoModelFactory):
 
 class DemandItemFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = em.DemandItem
+        model = dm.DemandItem
 
     demand_list = factory.SubFactory(DemandListFactory)
     kind = "talent"
@@ -107,7 +109,7 @@ class CollegeFactory(factory.django.DjangoModelFactory):
 
 class MajorFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = prm.Major
+        model = rm.Major
         django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"{460000 + n}")

@@ -10,8 +10,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import UserRateThrottle
 
-from colleges.models import DemandAssignment
-from enterprises.models import DemandItem, DemandItemEvent, DemandList
+from demand.models import DemandAssignment, DemandItem, DemandItemEvent, DemandList
 from metrics.models import Alert, MetricRun, Snapshot
 from policies.models import PolicyDelivery
 from portal.models import UserProfile

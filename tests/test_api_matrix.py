@@ -21,7 +21,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from colleges.models import IndustryCollegePartner
-from enterprises.models import DemandList
+from demand.models import DemandList
 from metrics.models import Alert, MetricRun, Snapshot
 from portal.api_urls import router
 from tests import factories as f
@@ -89,7 +89,7 @@ def _industry_college(w, n):
 
 
 def _demand_item(w, n):
-    from colleges.models import DemandAssignment
+    from demand.models import DemandAssignment
 
     demand_list, _ = DemandList.objects.get_or_create(enterprise=w.enterprise, year=2025, quarter=1)
     item = f.DemandItemFactory(demand_list=demand_list, title=f"需求{n}")
@@ -480,7 +480,7 @@ def test_list_runs_constant_queries_whatever_the_page_size(prefix, world, bureau
 
 
 def test_page_size_is_capped_at_500(bureau_user):
-    from enterprises.models import Industry
+    from reference.models import Industry
 
     Industry.objects.bulk_create([Industry(code=f"Z{n:04d}", name=f"行业{n}") for n in range(503)])
     body = api_client(bureau_user).get("/api/v1/industries/", {"page_size": 1000}).json()

@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from enterprises import services
-from enterprises.models import DemandItem, DemandItemEvent, DemandList
+from demand import services
+from demand.models import DemandItem, DemandItemEvent, DemandList
 from policies import services as policy_services
 from policies.models import PolicyDelivery
 from tests import factories as f

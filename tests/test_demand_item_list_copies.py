@@ -7,8 +7,8 @@ import pytest
 from django.db.models import F
 from rest_framework.test import APIClient
 
-from enterprises import services
-from enterprises.models import DemandItem, DemandList
+from demand import services
+from demand.models import DemandItem, DemandList
 from exchange.importer import import_bundle
 from tests import factories as f
 from tests.exchange_helpers import BASE, U1, small_city_copy, write_bundle

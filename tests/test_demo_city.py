@@ -16,13 +16,14 @@ from django.urls import reverse
 from stdnum.cn import uscc as stdnum_uscc
 
 from colleges import models as cm
+from demand import models as dm
 from enterprises import models as em
-from enterprises.models import overlapping_codes
-from enterprises.validators import codes_match
 from exchange import demo_city
 from policies import models as pm
 from portal.roles import college_id_of, enterprise_id_of, role_of
 from programs import models as prm
+from reference import models as rm
+from reference.matching import codes_match, overlapping_codes
 
 END_2026 = datetime.date(2026, 12, 31)
 
@@ -68,8 +69,8 @@ def test_city_has_the_promised_sizes(seeded):
         "policydelivery": 4614,
         "policyfeedback": 284,
     }
-    assert em.DemandItem.objects.count() == 6982
-    assert sorted(em.DemandList.objects.order_by().values_list("year", "quarter").distinct()) == demo_city.QUARTERS
+    assert dm.DemandItem.objects.count() == 6982
+    assert sorted(dm.DemandList.objects.order_by().values_list("year", "quarter").distinct()) == demo_city.QUARTERS
     assert sorted(prm.ProgramYear.objects.order_by().values_list("year", flat=True).distinct()) == [
         2023,
         2024,
@@ -85,7 +86,7 @@ def test_every_enterprise_has_a_valid_uscc_and_a_real_industry(seeded):
     assert all(stdnum_uscc.is_valid(u) for u in usccs)
     for enterprise in em.Enterprise.objects.order_by("id")[:50]:
         enterprise.full_clean()
-    key_codes = [c for cl in em.IndustryCluster.objects.filter(is_key=True) for c in cl.industry_codes]
+    key_codes = [c for cl in rm.IndustryCluster.objects.filter(is_key=True) for c in cl.industry_codes]
     clustered = sum(
         1
         for code in em.Enterprise.objects.values_list("industry_id", flat=True)
@@ -95,14 +96,14 @@ def test_every_enterprise_has_a_valid_uscc_and_a_real_industry(seeded):
 
 
 def test_reference_data_is_valid_and_key_clusters_are_disjoint(seeded):
-    for model in (em.Industry, em.IndustryCluster, prm.Major, cm.College):
+    for model in (rm.Industry, rm.IndustryCluster, rm.Major, cm.College):
         for row in model.objects.all():
             row.full_clean()
-    keys = list(em.IndustryCluster.objects.filter(is_key=True))
+    keys = list(rm.IndustryCluster.objects.filter(is_key=True))
     assert len(keys) == 8
     assert all(overlapping_codes(a.industry_codes, b.industry_codes) is None for a in keys for b in keys if a != b)
-    assert em.IndustryCluster.objects.filter(is_key=False).count() == 2
-    levels = dict(prm.Major.objects.order_by().values_list("level").annotate(n=Count("id")))
+    assert rm.IndustryCluster.objects.filter(is_key=False).count() == 2
+    levels = dict(rm.Major.objects.order_by().values_list("level").annotate(n=Count("id")))
     assert levels == {"higher": 43, "secondary": 16, "bachelor": 10}
 
 
@@ -124,7 +125,7 @@ def test_program_figures_are_consistent_and_programs_match_their_college(seeded)
 
 
 def test_the_city_sits_near_its_targets(seeded):
-    keys = list(em.IndustryCluster.objects.filter(is_key=True))
+    keys = list(rm.IndustryCluster.objects.filter(is_key=True))
     active = prm.Program.objects.filter(Q(closed_on=None) | Q(closed_on__gt=END_2026)).select_related("major")
 
     def serves(major):
@@ -156,30 +157,30 @@ def test_the_city_sits_near_its_targets(seeded):
 
 
 def test_demand_items_are_valid_in_every_status(seeded):
-    statuses = dict(em.DemandItem.objects.order_by().values_list("status").annotate(n=Count("id")))
+    statuses = dict(dm.DemandItem.objects.order_by().values_list("status").annotate(n=Count("id")))
     assert set(statuses) == {"open", "matched", "in_progress", "fulfilled", "cancelled"}
-    assert set(em.DemandItem.objects.values_list("kind", flat=True)) == {"talent", "tech", "training"}
-    assert set(em.DemandList.objects.values_list("status", flat=True)) == {
+    assert set(dm.DemandItem.objects.values_list("kind", flat=True)) == {"talent", "tech", "training"}
+    assert set(dm.DemandList.objects.values_list("status", flat=True)) == {
         "draft",
         "submitted",
         "accepted",
         "returned",
     }
-    for item in em.DemandItem.objects.order_by("id")[::120]:
+    for item in dm.DemandItem.objects.order_by("id")[::120]:
         item.full_clean()
     # Only counted lists move; draft and returned ones stay open; ticked-off items are in the past.
     assert (
-        not em.DemandItem.objects.filter(demand_list__status__in=("draft", "returned")).exclude(status="open").exists()
+        not dm.DemandItem.objects.filter(demand_list__status__in=("draft", "returned")).exclude(status="open").exists()
     )
-    assert not em.DemandItem.objects.filter(fulfilled_on__gt=demo_city.TODAY).exists()
-    overdue = em.DemandItem.objects.filter(due_on__lt=demo_city.TODAY).exclude(status__in=("fulfilled", "cancelled"))
+    assert not dm.DemandItem.objects.filter(fulfilled_on__gt=demo_city.TODAY).exists()
+    overdue = dm.DemandItem.objects.filter(due_on__lt=demo_city.TODAY).exclude(status__in=("fulfilled", "cancelled"))
     assert overdue.exists()
-    assert em.DemandList.objects.filter(status="returned").exclude(return_reason="").count() == (
-        em.DemandList.objects.filter(status="returned").count()
+    assert dm.DemandList.objects.filter(status="returned").exclude(return_reason="").count() == (
+        dm.DemandList.objects.filter(status="returned").count()
     )
-    moved = em.DemandItem.objects.exclude(status="open").count()
-    assert em.DemandItemEvent.objects.order_by().values("item").distinct().count() == moved
-    assert not cm.DemandAssignment.objects.filter(item__status="open").exists()
+    moved = dm.DemandItem.objects.exclude(status="open").count()
+    assert dm.DemandItemEvent.objects.order_by().values("item").distinct().count() == moved
+    assert not dm.DemandAssignment.objects.filter(item__status="open").exists()
 
 
 def test_cooperation_and_policy_rows_are_valid(seeded):
@@ -213,9 +214,9 @@ def test_demo_users_log_in_with_their_roles(seeded, client):
     assert users["bureau"].is_superuser and users["bureau"].is_staff
     assert college_id_of(users["college"]) == cm.College.objects.order_by("code").first().id
     enterprise_id = enterprise_id_of(users["enterprise"])
-    draft = em.DemandList.objects.get(enterprise_id=enterprise_id, year=2026, quarter=4)
+    draft = dm.DemandList.objects.get(enterprise_id=enterprise_id, year=2026, quarter=4)
     assert draft.status == "draft" and draft.items.exists()
-    assert em.DemandList.objects.filter(enterprise_id=enterprise_id).count() == 8
+    assert dm.DemandList.objects.filter(enterprise_id=enterprise_id).count() == 8
     for username in users:
         response = client.post(reverse("login"), {"username": username, "password": demo_city.DEMO_PASSWORD})
         assert response.status_code == 302, username

@@ -9,17 +9,18 @@ from django.core.management import call_command
 from colleges.models import (
     College,
     CooperationProject,
-    DemandAssignment,
     IndustryCollege,
     IndustryCollegePartner,
     TrainingBase,
     TrainingSession,
 )
-from enterprises.models import DemandItem, DemandItemEvent, DemandList, Enterprise, Industry, IndustryCluster
+from demand.models import DemandAssignment, DemandItem, DemandItemEvent, DemandList
+from enterprises.models import Enterprise
 from exchange.exporter import cell, export_bundle
 from exchange.importer import import_bundle
 from exchange.spec import FILES
-from programs.models import Major, OrderClass, Program, ProgramYear
+from programs.models import OrderClass, Program, ProgramYear
+from reference.models import Industry, IndustryCluster, Major
 from tests import factories as f
 from tests.exchange_helpers import small_city_copy, table_counts
 

@@ -11,10 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from colleges.models import College, IndustryCollege, IndustryCollegePartner, TrainingBase
-from enterprises.models import DemandItem, DemandItemEvent, DemandList, Enterprise, Industry
+from demand.models import DemandItem, DemandItemEvent, DemandList
+from enterprises.models import Enterprise
 from exchange.errors import MAX_REPORTED_ERRORS, BundleError, BundleInvalid
 from exchange.importer import import_bundle
 from programs.models import Program, ProgramYear
+from reference.models import Industry
 from tests.exchange_helpers import BASE, U1, U2, U3, small_city_copy, table_counts, write_bundle
 
 pytestmark = pytest.mark.django_db
@@ -41,15 +43,15 @@ def test_small_city_imports_every_row(tmp_path):
 
     assert {name: c.created for name, c in result.counts.items()} == SMALL_CITY_COUNTS
     counts = table_counts()
-    assert counts["enterprises.Industry"] == 43
-    assert counts["enterprises.IndustryCluster"] == 9
-    assert counts["programs.Major"] == 30
+    assert counts["reference.Industry"] == 43
+    assert counts["reference.IndustryCluster"] == 9
+    assert counts["reference.Major"] == 30
     assert counts["enterprises.Enterprise"] == 140
     assert counts["colleges.College"] == 8
     assert counts["programs.Program"] == 78
     assert counts["programs.ProgramYear"] == 234
-    assert counts["enterprises.DemandList"] == 384
-    assert counts["enterprises.DemandItem"] == 1148
+    assert counts["demand.DemandList"] == 384
+    assert counts["demand.DemandItem"] == 1148
     assert counts["colleges.IndustryCollege"] == 12
     assert counts["colleges.IndustryCollegePartner"] == 83
     assert counts["colleges.TrainingBase"] == 40
@@ -111,8 +113,9 @@ def test_demand_items_are_synchronised_by_position_within_their_list(tmp_path):
     import_bundle(write_bundle(tmp_path / "first", {"demand_items": first}))
     kept = list(DemandItem.objects.filter(demand_list__enterprise__uscc=U1).order_by("id"))
     other = DemandItem.objects.get(demand_list__enterprise__uscc=U2)
-    events = DemandItemEvent.objects.values_list("item_id", "from_status", "to_status", "by", "note")
-    assert list(events) == [(kept[2].pk, "", "matched", None, "导入")]  # only statuses other than open
+    events = DemandItemEvent.objects.values_list("item_id", "from_status", "to_status", "by", "note").order_by("id")
+    created = [(item.pk, "", item.status, None, "导入") for item in [*kept, other]]
+    assert sorted(events) == sorted(created)  # every item's history opens with its creation (demand.rules)
 
     second = DI + (
         f"{U1},2025,1,submitted,talent,焊工,,,3,2025-03-30,fulfilled,2025-03-01,3\n"
@@ -128,7 +131,9 @@ def test_demand_items_are_synchronised_by_position_within_their_list(tmp_path):
     assert DemandList.objects.get(enterprise__uscc=U1).status == "submitted"
     assert DemandItem.objects.get(pk=other.pk).status == "open"  # a list absent from the file is left alone
     # The third item went with its history; the first one's change is recorded.
-    events = DemandItemEvent.objects.values_list("item_id", "from_status", "to_status", "by", "note")
+    events = DemandItemEvent.objects.filter(from_status="open").values_list(
+        "item_id", "from_status", "to_status", "by", "note"
+    )
     assert list(events) == [(kept[0].pk, "open", "fulfilled", None, "导入")]
 
 
@@ -358,10 +363,6 @@ BAD_BUNDLES = {
     "duplicate_enterprise_in_partner_list": (
         {"industry_colleges": IC + f"IC1,产业学院,13200,NEV,2024-01-01,{U1};{U1},\n"},
         [("industry_colleges.csv", 2, "partner_usccs", f"「{U1}」在列表中重复。")],
-    ),
-    "chain_leader_not_a_partner": (
-        {"industry_colleges": IC + f"IC1,产业学院,13200,NEV,2024-01-01,{U1},{U2}\n"},
-        [("industry_colleges.csv", 2, "chain_leader_usccs", f"链主企业必须同时列在 partner_usccs 中：{U2}。")],
     ),
     "key_clusters_overlap_with_database": (
         {"clusters": CL + "AUTO,汽车零部件,C3670,1,2\n"},
@@ -647,3 +648,13 @@ def test_uploaded_workbook_imports(base_city):
     import_bundle(upload)
 
     assert College.objects.get(code="13209").name == "淮安技师学院"
+
+
+def test_a_chain_leader_not_listed_among_partners_becomes_one(tmp_path):
+    """colleges.rules: the same rule as the service — chain leaders are partners too."""
+    import_bundle(write_bundle(tmp_path / "base", BASE))
+    import_bundle(
+        write_bundle(tmp_path / "ic", {"industry_colleges": IC + f"IC1,产业学院,13200,NEV,2024-01-01,{U1},{U2}\n"})
+    )
+    partners = IndustryCollegePartner.objects.filter(industry_college__code="IC1")
+    assert sorted(partners.values_list("enterprise__uscc", "is_chain_leader")) == sorted([(U1, False), (U2, True)])

@@ -2,14 +2,16 @@
 alerts and their review, target progress, selectors, tasks, the schedule and the command."""
 
 import datetime
+from dataclasses import astuple, replace
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from metrics import engine, selectors, services, tasks
+from metrics import period, registry, selectors, services, tasks
 from metrics.models import Alert, MetricRun, Snapshot, Target
+from portal.periods import Period
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +45,7 @@ def period_rows(year=2025, quarter=2):
 def test_run_records_status_progress_and_timings(city):
     run = run_period()
     assert run.status == "succeeded"
-    assert run.progress_done == run.progress_total == len(engine.STEPS) + 1
+    assert run.progress_done == run.progress_total == len(registry.METRICS) + 1
     assert run.started_at <= run.finished_at
     assert run.error == ""
     assert Snapshot.objects.filter(run=run).count() == 14 * 2 + 11  # city + 1 district, 1 college
@@ -71,8 +73,8 @@ def test_failing_metric_marks_run_failed_and_keeps_previous_snapshots(city, monk
     def broken(frames):
         raise ZeroDivisionError("division by zero in order_classes")
 
-    steps = [(metric, broken if metric == "order_classes" else step) for metric, step in engine.STEPS]
-    monkeypatch.setattr(engine, "STEPS", steps)
+    metrics = [replace(m, compute=broken) if m.key == "order_classes" else m for m in registry.METRICS]
+    monkeypatch.setattr(registry, "METRICS", tuple(metrics))
     monkeypatch.setattr(services, "PROGRESS_EVERY_S", 0)  # record every step's progress
     failed = run_period()
 
@@ -142,9 +144,9 @@ def test_a_reaped_run_cannot_store_late_results(city, monkeypatch):
     def reaped_meanwhile(done):
         MetricRun.objects.filter(pk=run.id).update(status="failed", error="reaped")
 
-    original = engine.compute_period
+    original = period.compute_period
     monkeypatch.setattr(
-        engine,
+        period,
         "compute_period",
         lambda year, quarter, on_progress: original(year, quarter, on_progress=reaped_meanwhile),
     )
@@ -171,17 +173,20 @@ def test_enqueue_waits_for_commit_then_the_task_computes(city, django_capture_on
 def test_beat_tasks_compute_current_and_closed_quarter(city):
     tasks.refresh_current_quarter.apply()
     tasks.compute_closed_quarter.apply()
-    year, quarter = services.current_period()
-    closed = services.previous_period(year, quarter)
+    current = Period.containing()
+    year, quarter, closed = current.year, current.quarter, astuple(current.previous())
     runs = {(r.trigger, r.year, r.quarter, r.status) for r in MetricRun.objects.all()}
     assert runs == {("beat_current", year, quarter, "succeeded"), ("beat_closed", *closed, "succeeded")}
 
 
 def test_periods():
-    assert services.current_period(datetime.date(2025, 1, 1)) == (2025, 1)
-    assert services.current_period(datetime.date(2025, 12, 31)) == (2025, 4)
-    assert services.previous_period(2025, 1) == (2024, 4)
-    assert services.previous_period(2025, 3) == (2025, 2)
+    assert Period.containing(datetime.date(2025, 1, 1)) == Period(2025, 1)
+    assert Period.containing(datetime.date(2025, 12, 31)) == Period(2025, 4)
+    assert Period(2025, 1).previous() == Period(2024, 4)
+    assert Period(2025, 3).previous() == Period(2025, 2)
+    assert Period(2025, 4).next() == Period(2026, 1)
+    assert (Period(2024, 1).start, Period(2024, 1).end) == (datetime.date(2024, 1, 1), datetime.date(2024, 3, 31))
+    assert Period(2025, 2).last_four() == [Period(2024, 3), Period(2024, 4), Period(2025, 1), Period(2025, 2)]
 
 
 # --- alerts -------------------------------------------------------------------------------------
@@ -372,7 +377,7 @@ def test_compute_metrics_command_fails_loudly(city, monkeypatch):
     def broken(frames):
         raise ValueError("corrupt frame")
 
-    monkeypatch.setattr(engine, "STEPS", [(m, broken) for m, _step in engine.STEPS])
+    monkeypatch.setattr(registry, "METRICS", tuple(replace(m, compute=broken) for m in registry.METRICS))
     with pytest.raises(CommandError):
         call_command("compute_metrics", "--year", "2025", "--quarter", "2")
     with pytest.raises(CommandError, match="quarter"):
@@ -380,7 +385,7 @@ def test_compute_metrics_command_fails_loudly(city, monkeypatch):
 
 
 def test_compute_metrics_all_covers_every_quarter_since_the_data_starts(db):
-    year, quarter = services.current_period()
+    year, quarter = astuple(Period.containing())
     f.ProgramYearFactory(year=year)  # the earliest data: this year's figures
     call_command("compute_metrics", "--all")
     assert sorted(MetricRun.objects.filter(status="succeeded").values_list("year", "quarter")) == [

@@ -4,7 +4,8 @@ edits only their own; figures are validated at their fields; lists take a consta
 import pytest
 from django.urls import reverse
 
-from colleges.models import DemandAssignment, IndustryCollege, IndustryCollegePartner, TrainingSession
+from colleges.models import IndustryCollege, IndustryCollegePartner, TrainingSession
+from demand.models import DemandAssignment
 from programs.models import ProgramYear
 from tests import factories as f
 
@@ -14,13 +15,13 @@ pytestmark = pytest.mark.django_db
 def test_college_admin_is_sent_to_own_college(client, college_user, college):
     client.force_login(college_user)
     response = client.get(reverse("colleges:college_list"))
-    assert response.url == reverse("colleges:detail", args=[college.pk])
+    assert response.url == reverse("college_detail", args=[college.pk])
     assert client.get(response.url).status_code == 200
 
 
 def test_another_college_is_404(client, college_user, other_college):
     client.force_login(college_user)
-    for name in ("colleges:detail", "colleges:edit", "colleges:assigned_items"):
+    for name in ("college_detail", "colleges:edit", "demand:assigned_items"):
         assert client.get(reverse(name, args=[other_college.pk])).status_code == 404, name
 
 
@@ -29,7 +30,7 @@ def test_enterprise_and_agency_get_404_on_college_pages(client, enterprise_user,
         client.force_login(user)
         assert client.get(reverse("colleges:college_list")).status_code == 404
         assert client.get(reverse("programs:program_list")).status_code == 404
-        assert client.get(reverse("colleges:detail", args=[college.pk])).status_code == 404
+        assert client.get(reverse("college_detail", args=[college.pk])).status_code == 404
 
 
 def test_bureau_filters_colleges_by_district(client, bureau_user, college, other_college):
@@ -212,10 +213,10 @@ def test_assigned_items_are_read_only_to_the_college(client, college_user, colle
     f.DemandItemFactory(demand_list=f.DemandListFactory(enterprise=enterprise, quarter=3))
     DemandAssignment.objects.create(item=item, college=college)
     client.force_login(college_user)
-    response = client.get(reverse("colleges:assigned_items", args=[college.pk]))
+    response = client.get(reverse("demand:assigned_items", args=[college.pk]))
     assert list(response.context["page_obj"]) == [item]
-    assert client.get(reverse("enterprises:item_detail", args=[item.pk])).status_code == 200
-    assert client.get(reverse("enterprises:item_edit", args=[item.pk])).status_code == 404
+    assert client.get(reverse("demand:item_detail", args=[item.pk])).status_code == 200
+    assert client.get(reverse("demand:item_edit", args=[item.pk])).status_code == 404
 
 
 def test_bureau_assigns_an_item_and_sees_suggestions(client, bureau_user, college, enterprise):
@@ -228,13 +229,13 @@ def test_bureau_assigns_an_item_and_sees_suggestions(client, bureau_user, colleg
         demand_list=f.DemandListFactory(enterprise=enterprise, status="accepted"), major_code="460701"
     )
     client.force_login(bureau_user)
-    page = client.get(reverse("enterprises:item_detail", args=[item.pk])).content.decode()
+    page = client.get(reverse("demand:item_detail", args=[item.pk])).content.decode()
     assert 'data-testid="suggestions"' in page and "55" in page and "同专业" in page
-    client.post(reverse("colleges:item_assign", args=[item.pk]), {"college": college.pk})
+    client.post(reverse("demand:item_assign", args=[item.pk]), {"college": college.pk})
     assert DemandAssignment.objects.filter(item=item, college=college).count() == 1
     item.refresh_from_db()
     assert item.status == "matched"
-    response = client.get(reverse("enterprises:items"), {"college": college.pk})
+    response = client.get(reverse("demand:items"), {"college": college.pk})
     assert list(response.context["page_obj"]) == [item]
 
 
@@ -242,7 +243,7 @@ def test_college_cannot_assign(client, college_user, college, enterprise):
     item = f.DemandItemFactory(demand_list=f.DemandListFactory(enterprise=enterprise, status="accepted"))
     DemandAssignment.objects.create(item=item, college=college)
     client.force_login(college_user)
-    assert client.post(reverse("colleges:item_assign", args=[item.pk]), {"college": college.pk}).status_code == 404
+    assert client.post(reverse("demand:item_assign", args=[item.pk]), {"college": college.pk}).status_code == 404
     assert DemandAssignment.objects.filter(item=item).count() == 1
 
 
@@ -286,7 +287,7 @@ def test_college_list_and_detail_count_each_relation_once(client, bureau_user, c
     client.force_login(bureau_user)
     [row] = client.get(reverse("colleges:college_list")).context["page_obj"]
     assert (row.program_count, row.industry_college_count, row.base_count) == (2, 1, 3)
-    counts = client.get(reverse("colleges:detail", args=[college.pk])).context["counts"]
+    counts = client.get(reverse("college_detail", args=[college.pk])).context["counts"]
     assert counts == {
         "programs": 2,
         "industry_colleges": 1,

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises.models import DemandItem, DemandItemEvent, DemandList, Enterprise
+from demand.models import DemandItem, DemandItemEvent, DemandList
+from enterprises.models import Enterprise
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -93,18 +94,18 @@ def test_bureau_bad_uscc_is_named_at_its_field_and_nothing_saved(client, bureau_
 
 def test_clerk_opens_the_current_quarter_list_once(client, enterprise_user, enterprise):
     client.force_login(enterprise_user)
-    url = reverse("enterprises:list_open_current")
+    url = reverse("demand:list_open_current")
     first = client.post(url)
     second = client.post(url)
     demand_list = DemandList.objects.get(enterprise=enterprise)
-    assert first.url == second.url == reverse("enterprises:list_detail", args=[demand_list.pk])
+    assert first.url == second.url == reverse("demand:list_detail", args=[demand_list.pk])
     assert (demand_list.year, demand_list.quarter, demand_list.status) == (*this_quarter(), "draft")
 
 
 def test_item_form_defaults_industry_and_saves(client, enterprise_user, enterprise):
     demand_list = draft_list(enterprise)
     client.force_login(enterprise_user)
-    url = reverse("enterprises:item_create", args=[demand_list.pk])
+    url = reverse("demand:item_create", args=[demand_list.pk])
     assert client.get(url).context["form"]["industry"].value() == "C36"
     response = client.post(url, item_data())
     assert response.status_code == 302
@@ -116,7 +117,7 @@ def test_item_form_errors_at_fields_and_nothing_saved(client, enterprise_user, e
     demand_list = draft_list(enterprise)
     client.force_login(enterprise_user)
     response = client.post(
-        reverse("enterprises:item_create", args=[demand_list.pk]),
+        reverse("demand:item_create", args=[demand_list.pk]),
         item_data(headcount="0", major_code="999999", due_on="30/06/2030"),
     )
     assert response.status_code == 200
@@ -134,11 +135,11 @@ def test_submitted_list_is_read_only_to_the_clerk(client, enterprise_user, enter
     demand_list.status = "submitted"
     demand_list.save()
     client.force_login(enterprise_user)
-    response = client.post(reverse("enterprises:item_create", args=[demand_list.pk]), item_data())
+    response = client.post(reverse("demand:item_create", args=[demand_list.pk]), item_data())
     assert "不能再修改" in response.content.decode()
-    response = client.post(reverse("enterprises:item_edit", args=[item.pk]), item_data(title="改过的标题"))
+    response = client.post(reverse("demand:item_edit", args=[item.pk]), item_data(title="改过的标题"))
     assert response.status_code == 200
-    client.post(reverse("enterprises:item_delete", args=[item.pk]))
+    client.post(reverse("demand:item_delete", args=[item.pk]))
     item.refresh_from_db()
     assert item.title != "改过的标题"
     assert DemandItem.objects.filter(demand_list=demand_list).count() == 1
@@ -149,15 +150,15 @@ def test_another_enterprise_list_and_items_are_404(client, enterprise_user, othe
     item = f.DemandItemFactory(demand_list=demand_list)
     client.force_login(enterprise_user)
     for url in (
-        reverse("enterprises:list_detail", args=[demand_list.pk]),
-        reverse("enterprises:item_create", args=[demand_list.pk]),
-        reverse("enterprises:list_upload", args=[demand_list.pk]),
-        reverse("enterprises:item_detail", args=[item.pk]),
-        reverse("enterprises:item_edit", args=[item.pk]),
+        reverse("demand:list_detail", args=[demand_list.pk]),
+        reverse("demand:item_create", args=[demand_list.pk]),
+        reverse("demand:list_upload", args=[demand_list.pk]),
+        reverse("demand:item_detail", args=[item.pk]),
+        reverse("demand:item_edit", args=[item.pk]),
     ):
         assert client.get(url).status_code == 404, url
-    assert client.post(reverse("enterprises:list_submit", args=[demand_list.pk])).status_code == 404
-    assert client.post(reverse("enterprises:item_delete", args=[item.pk])).status_code == 404
+    assert client.post(reverse("demand:list_submit", args=[demand_list.pk])).status_code == 404
+    assert client.post(reverse("demand:item_delete", args=[item.pk])).status_code == 404
     demand_list.refresh_from_db()
     assert demand_list.status == "draft"
     assert DemandItem.objects.filter(pk=item.pk).exists()
@@ -166,7 +167,7 @@ def test_another_enterprise_list_and_items_are_404(client, enterprise_user, othe
 def test_empty_list_cannot_be_submitted(client, enterprise_user, enterprise):
     demand_list = draft_list(enterprise)
     client.force_login(enterprise_user)
-    response = client.post(reverse("enterprises:list_submit", args=[demand_list.pk]), follow=True)
+    response = client.post(reverse("demand:list_submit", args=[demand_list.pk]), follow=True)
     assert "还没有需求事项，不能提交" in response.content.decode()
     demand_list.refresh_from_db()
     assert demand_list.status == "draft"
@@ -176,13 +177,13 @@ def test_submit_then_bureau_accepts(client, enterprise_user, bureau_user, enterp
     demand_list = draft_list(enterprise)
     f.DemandItemFactory(demand_list=demand_list)
     client.force_login(enterprise_user)
-    client.post(reverse("enterprises:list_submit", args=[demand_list.pk]))
+    client.post(reverse("demand:list_submit", args=[demand_list.pk]))
     demand_list.refresh_from_db()
     assert demand_list.status == "submitted"
     # The clerk cannot accept its own list: the action does not exist for them.
-    assert client.post(reverse("enterprises:list_accept", args=[demand_list.pk])).status_code == 404
+    assert client.post(reverse("demand:list_accept", args=[demand_list.pk])).status_code == 404
     client.force_login(bureau_user)
-    client.post(reverse("enterprises:list_accept", args=[demand_list.pk]))
+    client.post(reverse("demand:list_accept", args=[demand_list.pk]))
     demand_list.refresh_from_db()
     assert (demand_list.status, demand_list.reviewed_by) == ("accepted", bureau_user)
 
@@ -190,7 +191,7 @@ def test_submit_then_bureau_accepts(client, enterprise_user, bureau_user, enterp
 def test_return_needs_a_reason_at_its_field(client, bureau_user, enterprise):
     demand_list = f.DemandListFactory(enterprise=enterprise, status="submitted")
     client.force_login(bureau_user)
-    url = reverse("enterprises:list_return", args=[demand_list.pk])
+    url = reverse("demand:list_return", args=[demand_list.pk])
     response = client.post(url, {"return_reason": "  "})
     assert response.status_code == 400
     assert "return_reason" in response.context["return_form"].errors
@@ -206,7 +207,7 @@ def test_bureau_filters_lists_by_status_and_district(client, bureau_user, enterp
     wanted = f.DemandListFactory(enterprise=other_enterprise, status="submitted")
     f.DemandListFactory(enterprise=other_enterprise, status="draft", quarter=1)
     client.force_login(bureau_user)
-    response = client.get(reverse("enterprises:demand_list_list"), {"status": "submitted", "district": "淮阴区"})
+    response = client.get(reverse("demand:demand_list_list"), {"status": "submitted", "district": "淮阴区"})
     assert list(response.context["page_obj"]) == [wanted]
 
 
@@ -214,18 +215,16 @@ def test_clerk_lists_only_own_lists(client, enterprise_user, enterprise, other_e
     mine = f.DemandListFactory(enterprise=enterprise)
     f.DemandListFactory(enterprise=other_enterprise)
     client.force_login(enterprise_user)
-    response = client.get(reverse("enterprises:demand_list_list"))
+    response = client.get(reverse("demand:demand_list_list"))
     assert list(response.context["page_obj"]) == [mine]
 
 
 # ---- items: list, detail, transitions, 销号 -------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "url_name", ["enterprises:items", "enterprises:demand_list_list", "enterprises:enterprise_list"]
-)
+@pytest.mark.parametrize("url_name", ["demand:items", "demand:demand_list_list", "enterprises:enterprise_list"])
 def test_bureau_lists_take_constant_queries(client, bureau_user, django_assert_max_num_queries, url_name):
-    from colleges.models import DemandAssignment
+    from demand.models import DemandAssignment
 
     def add(n):
         for i in range(n):
@@ -256,9 +255,9 @@ def test_overdue_items_stand_out(client, bureau_user, enterprise):
         fulfilled_on=datetime.date(2019, 12, 1),
     )
     client.force_login(bureau_user)
-    response = client.get(reverse("enterprises:items"), {"overdue": "true"})
+    response = client.get(reverse("demand:items"), {"overdue": "true"})
     assert list(response.context["page_obj"]) == [late]
-    html = client.get(reverse("enterprises:items")).content.decode()
+    html = client.get(reverse("demand:items")).content.decode()
     assert html.count('class="overdue"') == 1
     assert html.count("逾期</span>") == 1
 
@@ -268,13 +267,13 @@ def test_bureau_ticks_off_an_item_and_history_shows_it(client, bureau_user, ente
     client.force_login(bureau_user)
     today = timezone.localdate()
     response = client.post(
-        reverse("enterprises:item_fulfil", args=[item.pk]),
+        reverse("demand:item_fulfil", args=[item.pk]),
         {"fulfilled_on": today.isoformat(), "fulfilled_headcount": "8", "note": "订单班输送"},
     )
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.status, item.fulfilled_on, item.fulfilled_headcount) == ("fulfilled", today, 8)
-    page = client.get(reverse("enterprises:item_detail", args=[item.pk])).content.decode()
+    page = client.get(reverse("demand:item_detail", args=[item.pk])).content.decode()
     assert "订单班输送" in page and "已销号" in page
     event = DemandItemEvent.objects.get(item=item)
     assert (event.from_status, event.to_status, event.by) == ("open", "fulfilled", bureau_user)
@@ -284,7 +283,7 @@ def test_fulfil_in_the_future_is_refused_at_the_date(client, bureau_user, enterp
     item = f.DemandItemFactory(demand_list=f.DemandListFactory(enterprise=enterprise, status="accepted"))
     client.force_login(bureau_user)
     response = client.post(
-        reverse("enterprises:item_fulfil", args=[item.pk]), {"fulfilled_on": "2099-01-01", "fulfilled_headcount": "3"}
+        reverse("demand:item_fulfil", args=[item.pk]), {"fulfilled_on": "2099-01-01", "fulfilled_headcount": "3"}
     )
     assert response.status_code == 400
     assert response.context["fulfil_form"].errors["fulfilled_on"] == ["销号日期不能晚于今天。"]
@@ -294,10 +293,10 @@ def test_fulfil_in_the_future_is_refused_at_the_date(client, bureau_user, enterp
 
 def test_bureau_moves_an_item_along_and_clerk_cannot(client, bureau_user, enterprise_user, enterprise):
     item = f.DemandItemFactory(demand_list=f.DemandListFactory(enterprise=enterprise, status="submitted"))
-    url = reverse("enterprises:item_transition", args=[item.pk])
+    url = reverse("demand:item_transition", args=[item.pk])
     client.force_login(enterprise_user)
     assert client.post(url, {"status": "in_progress"}).status_code == 404
-    assert client.get(reverse("enterprises:item_detail", args=[item.pk])).status_code == 200
+    assert client.get(reverse("demand:item_detail", args=[item.pk])).status_code == 200
     client.force_login(bureau_user)
     client.post(url, {"status": "in_progress", "note": "校企对接中"})
     item.refresh_from_db()
@@ -310,7 +309,7 @@ def test_clerk_item_list_shows_only_own_items(client, enterprise_user, enterpris
     mine = f.DemandItemFactory(demand_list=f.DemandListFactory(enterprise=enterprise))
     f.DemandItemFactory(demand_list=f.DemandListFactory(enterprise=other_enterprise))
     client.force_login(enterprise_user)
-    response = client.get(reverse("enterprises:items"))
+    response = client.get(reverse("demand:items"))
     assert list(response.context["page_obj"]) == [mine]
     # The bureau-only filters (district, college) are not offered to a clerk.
     assert [field.name for field in response.context["filter_fields"]] == [

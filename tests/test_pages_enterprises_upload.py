@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from enterprises.models import DemandItem
+from demand.models import DemandItem
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +35,12 @@ def draft(enterprise):
 
 
 def upload(client, demand_list, file):
-    return client.post(reverse("enterprises:list_upload", args=[demand_list.pk]), {"file": file})
+    return client.post(reverse("demand:list_upload", args=[demand_list.pk]), {"file": file})
 
 
 def test_template_has_the_item_columns(client, enterprise_user):
     client.force_login(enterprise_user)
-    response = client.get(reverse("enterprises:upload_template"))
+    response = client.get(reverse("demand:upload_template"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert [cell.value for cell in sheet[1]] == HEADERS
@@ -138,7 +138,7 @@ def test_another_enterprise_cannot_upload_into_a_list(client, other_enterprise_u
 def test_workbook_stays_chinese_on_the_english_pages(client, enterprise_user, draft, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(enterprise_user)
-    response = client.get(reverse("enterprises:upload_template"))
+    response = client.get(reverse("demand:upload_template"))
     assert [cell.value for cell in load_workbook(io.BytesIO(response.content)).worksheets[0][1]] == HEADERS
     response = upload(client, draft, workbook([["技能人才", "电工", "C36", "", 5, "2030-06-30"]]))
     assert response.status_code == 302

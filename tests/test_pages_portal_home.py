@@ -111,7 +111,7 @@ def test_bureau_home_drill_down_links(client, bureau_user, city):
 
 @pytest.mark.parametrize("scope_id", ["清江浦区", "13290", "A B#?%/x", "淮安·经开区&1"])
 def test_drill_down_urls_are_what_reverse_gives(scope_id):
-    from portal.dashboard import scope_urls
+    from home.dashboard import scope_urls
 
     ids = [scope_id, "淮阴区"]
     # An id with "/" has no route (str converter); reverse() refuses it, the shortcut must not invent one.

@@ -1,6 +1,6 @@
 """Row scoping from the outside: each role sees exactly its own rows (SPEC 1)."""
 
-from enterprises.models import DemandList
+from demand.models import DemandList
 from tests import factories as f
 
 

@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from colleges.models import DemandAssignment, IndustryCollegePartner
+from colleges.models import IndustryCollegePartner
+from demand import services as demand_services
+from demand.models import DemandAssignment, DemandItemEvent
 from enterprises import services as enterprise_services
-from enterprises.models import DemandItemEvent
 from policies.models import PolicyDelivery, PolicyFeedback
 from tests import factories as f
 
@@ -47,19 +48,19 @@ def _user(n):
 
 
 ROWS = {
-    "enterprises_industry": lambda n: f.IndustryFactory(code=f"C{40 + n}"),
-    "enterprises_industrycluster": lambda n: f.ClusterFactory(industry_codes=[f"C{40 + n}"]),
+    "reference_industry": lambda n: f.IndustryFactory(code=f"C{40 + n}"),
+    "reference_industrycluster": lambda n: f.ClusterFactory(industry_codes=[f"C{40 + n}"]),
     "enterprises_enterprise": lambda n: f.EnterpriseFactory(),
-    "enterprises_demandlist": lambda n: f.DemandListFactory(),
-    "enterprises_demanditem": lambda n: f.DemandItemFactory(),
-    "enterprises_demanditemevent": _event,
+    "demand_demandlist": lambda n: f.DemandListFactory(),
+    "demand_demanditem": lambda n: f.DemandItemFactory(),
+    "demand_demanditemevent": _event,
     "colleges_college": lambda n: f.CollegeFactory(),
     "colleges_industrycollege": _partner,
     "colleges_trainingbase": lambda n: f.TrainingBaseFactory(enterprise=f.EnterpriseFactory()),
     "colleges_cooperationproject": lambda n: f.CooperationProjectFactory(),
     "colleges_trainingsession": lambda n: f.TrainingSessionFactory(),
-    "colleges_demandassignment": _assignment,
-    "programs_major": lambda n: f.MajorFactory(),
+    "demand_demandassignment": _assignment,
+    "reference_major": lambda n: f.MajorFactory(),
     "programs_program": lambda n: f.ProgramFactory(),
     "programs_programyear": lambda n: f.ProgramYearFactory(),
     "programs_orderclass": lambda n: f.OrderClassFactory(),
@@ -100,9 +101,9 @@ def test_changelist_loads_in_constant_queries(admin_client_, name):
 
 def test_change_form_of_an_item_shows_its_status_history(admin_client_, bureau_user):
     item = f.DemandItemFactory()
-    enterprise_services.demand_item_transition(item=item, to_status="matched", by=bureau_user, note="对接中")
+    demand_services.demand_item_transition(item=item, to_status="matched", by=bureau_user, note="对接中")
 
-    response = admin_client_.get(reverse("admin:enterprises_demanditem_change", args=[item.pk]))
+    response = admin_client_.get(reverse("admin:demand_demanditem_change", args=[item.pk]))
 
     assert response.status_code == 200
     assert "对接中" in response.content.decode()
@@ -137,7 +138,7 @@ def test_admin_form_rejects_overlapping_key_cluster(admin_client_):
     f.ClusterFactory(code="NEV", name="新能源汽车", industry_codes=["C36"])
 
     response = admin_client_.post(
-        reverse("admin:enterprises_industrycluster_add"),
+        reverse("admin:reference_industrycluster_add"),
         {"code": "X", "name": "重叠", "industry_codes": '["C3670"]', "is_key": "on", "order": "1"},
     )
 

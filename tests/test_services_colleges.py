@@ -6,15 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from colleges import selectors, services
-from colleges.models import (
-    College,
-    CooperationProject,
-    DemandAssignment,
-    IndustryCollege,
-    IndustryCollegePartner,
-    TrainingBase,
-)
-from enterprises.models import DemandItemEvent
+from colleges.models import College, CooperationProject, IndustryCollege, IndustryCollegePartner, TrainingBase
+from demand import services as demand_services
+from demand.models import DemandAssignment, DemandItemEvent
 from tests import factories as f
 
 D = datetime.date
@@ -26,7 +20,7 @@ D = datetime.date
 def test_assigning_an_open_item_matches_it_and_records_the_event(college, bureau_user):
     item = f.DemandItemFactory()
 
-    assignment = services.demand_item_assign(item=item, college=college, by=bureau_user)
+    assignment = demand_services.demand_item_assign(item=item, college=college, by=bureau_user)
 
     assert (assignment.item, assignment.college, assignment.assigned_by) == (item, college, bureau_user)
     item.refresh_from_db()
@@ -37,10 +31,10 @@ def test_assigning_an_open_item_matches_it_and_records_the_event(college, bureau
 
 def test_assigning_twice_is_a_no_op_and_a_second_college_keeps_the_status(college, other_college, bureau_user):
     item = f.DemandItemFactory()
-    first = services.demand_item_assign(item=item, college=college, by=bureau_user)
+    first = demand_services.demand_item_assign(item=item, college=college, by=bureau_user)
 
-    again = services.demand_item_assign(item=item, college=college, by=bureau_user)
-    services.demand_item_assign(item=item, college=other_college, by=bureau_user)
+    again = demand_services.demand_item_assign(item=item, college=college, by=bureau_user)
+    demand_services.demand_item_assign(item=item, college=other_college, by=bureau_user)
 
     assert again.pk == first.pk
     assert sorted(DemandAssignment.objects.values_list("college__code", flat=True)) == ["13290", "13291"]
@@ -51,7 +45,7 @@ def test_closed_items_cannot_be_assigned(college, bureau_user):
     item = f.DemandItemFactory(status="cancelled")
 
     with pytest.raises(ValidationError) as raised:
-        services.demand_item_assign(item=item, college=college, by=bureau_user)
+        demand_services.demand_item_assign(item=item, college=college, by=bureau_user)
 
     assert raised.value.message_dict == {"item": [f"需求「{item}」已办结，不能再分派。"]}
     assert not DemandAssignment.objects.exists()
@@ -61,7 +55,7 @@ def test_items_of_a_draft_list_cannot_be_assigned(college, bureau_user):
     item = f.DemandItemFactory(demand_list__status="draft")
 
     with pytest.raises(ValidationError) as raised:
-        services.demand_item_assign(item=item, college=college, by=bureau_user)
+        demand_services.demand_item_assign(item=item, college=college, by=bureau_user)
 
     assert raised.value.message_dict == {"item": [f"清单「{item.demand_list}」尚未提交，不能分派需求。"]}
     assert not DemandAssignment.objects.exists()
@@ -69,13 +63,13 @@ def test_items_of_a_draft_list_cannot_be_assigned(college, bureau_user):
 
 def test_unassign(college, other_college, bureau_user):
     item = f.DemandItemFactory()
-    services.demand_item_assign(item=item, college=college, by=bureau_user)
+    demand_services.demand_item_assign(item=item, college=college, by=bureau_user)
 
-    services.demand_item_unassign(item=item, college=college, by=bureau_user)
+    demand_services.demand_item_unassign(item=item, college=college, by=bureau_user)
     assert not DemandAssignment.objects.exists()
 
     with pytest.raises(ValidationError) as raised:
-        services.demand_item_unassign(item=item, college=other_college, by=bureau_user)
+        demand_services.demand_item_unassign(item=item, college=other_college, by=bureau_user)
     assert raised.value.message_dict == {"college": [f"需求「{item}」没有分派给{other_college}。"]}
 
 
@@ -84,7 +78,7 @@ def test_only_the_bureau_assigns(college, college_user, enterprise_user):
 
     for user in (college_user, enterprise_user):
         with pytest.raises(PermissionDenied):
-            services.demand_item_assign(item=item, college=college, by=user)
+            demand_services.demand_item_assign(item=item, college=college, by=user)
     assert not DemandAssignment.objects.exists()
 
 

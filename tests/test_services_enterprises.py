@@ -7,8 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from enterprises import services
-from enterprises.models import DemandItem, DemandItemEvent, DemandList, Enterprise
+from demand import services
+from demand.models import DemandItem, DemandItemEvent, DemandList
+from enterprises import services as enterprise_services
+from enterprises.models import Enterprise
 from tests import factories as f
 
 D = datetime.date
@@ -28,7 +30,7 @@ def draft(enterprise, enterprise_user):
 
 
 def test_bureau_registers_enterprise(bureau_user):
-    enterprise = services.enterprise_create(
+    enterprise = enterprise_services.enterprise_create(
         by=bureau_user,
         uscc=f.make_uscc(42),
         name="淮安新登记有限公司",
@@ -44,12 +46,12 @@ def test_bureau_registers_enterprise(bureau_user):
 
 def test_enterprise_cannot_register_enterprises(enterprise_user):
     with pytest.raises(PermissionDenied):
-        services.enterprise_create(by=enterprise_user, uscc=f.make_uscc(43), name="x")
+        enterprise_services.enterprise_create(by=enterprise_user, uscc=f.make_uscc(43), name="x")
 
 
 def test_clerk_edits_own_profile_but_not_uscc_or_certification(enterprise, enterprise_user):
     # A form sends the whole profile back: unchanged bureau-only fields are accepted.
-    services.enterprise_update(
+    enterprise_services.enterprise_update(
         enterprise=enterprise,
         by=enterprise_user,
         uscc=enterprise.uscc,
@@ -61,7 +63,7 @@ def test_clerk_edits_own_profile_but_not_uscc_or_certification(enterprise, enter
     assert (enterprise.district, enterprise.tags) == ("淮阴区", ["specialized"])
 
     with pytest.raises(ValidationError) as raised:
-        services.enterprise_update(
+        enterprise_services.enterprise_update(
             enterprise=enterprise, by=enterprise_user, integration_certified_on=D(2025, 1, 1), uscc=f.make_uscc(99)
         )
 

@@ -5,9 +5,13 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from enterprises.models import DemandItem
-from programs import selectors, services
-from programs.models import Major, Program
+from demand import selectors
+from demand.models import DemandItem
+from programs import services
+from programs.models import Program
+from reference import services as reference_services
+from reference.matching import OTHER, KeyClusters
+from reference.models import Major
 from tests import factories as f
 
 D = datetime.date
@@ -33,9 +37,9 @@ def test_college_admin_saves_own_program_but_not_into_another_college(college, o
 def test_only_the_bureau_keeps_the_major_catalogue(bureau_user, college_user):
     major = Major(code="460701", name="汽车制造与试验技术", level="higher", industry_codes=["C36"])
     with pytest.raises(PermissionDenied):
-        services.major_save(instance=major, by=college_user)
+        reference_services.major_save(instance=major, by=college_user)
 
-    services.major_save(instance=major, by=bureau_user)
+    reference_services.major_save(instance=major, by=bureau_user)
 
     assert Major.objects.get().code == "460701"
 
@@ -144,7 +148,8 @@ def test_item_outside_every_key_cluster_gets_only_its_major(city):
 
 
 def test_key_cluster_of_matches_by_prefix_both_ways(city):
-    assert selectors.key_cluster_of("C3670").code == "NEV"
-    assert selectors.key_cluster_of("C38").code == "NEV"  # wider than C384
-    assert selectors.key_cluster_of("C2614").code == "CHEM"
-    assert selectors.key_cluster_of("C13") is None
+    clusters = KeyClusters.load()
+    assert clusters.of_industry("C3670") == "NEV"
+    assert clusters.of_industry("C38") == "NEV"  # wider than C384
+    assert clusters.of_industry("C2614") == "CHEM"
+    assert clusters.of_industry("C13") == OTHER

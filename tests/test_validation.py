@@ -10,12 +10,17 @@ from django.db import IntegrityError, transaction
 
 from colleges import services as college_services
 from colleges.models import TrainingBase
+from demand import services as demand_services
+from demand.models import DemandItem, DemandList
+from enterprises import rules as enterprise_rules
 from enterprises import services as enterprise_services
-from enterprises.models import DemandItem, DemandList, Enterprise, IndustryCluster
+from enterprises.models import Enterprise
 from policies import services as policy_services
 from policies.models import PolicyCard
 from programs import services as program_services
 from programs.models import Program, ProgramYear
+from reference import services as reference_services
+from reference.models import IndustryCluster
 from tests import factories as f
 from tests.factories import make_uscc
 
@@ -67,7 +72,8 @@ def test_unknown_enterprise_tag_is_rejected_on_tags(bureau_user):
         )
     )
 
-    assert errors == {"tags": ["未知的企业标签：unicorn"]}
+    assert errors == {"tags": [enterprise_rules.unknown_tags_error(["unicorn"])]}
+    assert errors["tags"][0].startswith("未知的企业标签：unicorn；可选值：above_scale（规上企业）")
 
 
 def test_unknown_field_is_rejected_by_name(bureau_user):
@@ -85,10 +91,10 @@ def test_key_clusters_overlapping_by_prefix_are_rejected(bureau_user, existing, 
     f.ClusterFactory(code="NEV", name="新能源汽车及零部件", industry_codes=existing)
     cluster = IndustryCluster(code="CHEM", name="化工新材料", industry_codes=new, is_key=True)
 
-    errors = errors_of(lambda: enterprise_services.cluster_save(instance=cluster, by=bureau_user))
+    errors = errors_of(lambda: reference_services.cluster_save(instance=cluster, by=bureau_user))
 
     other = next(code for code in existing if code.startswith(new[0]) or new[0].startswith(code))
-    message = f"重点集群之间不得共享行业：{new[0]} 与集群「新能源汽车及零部件」的 {other} 重叠。"
+    message = f"重点集群之间不得共享行业：{new[0]} 与集群「新能源汽车及零部件」（NEV）的 {other} 重叠。"
     assert errors == {"industry_codes": [message]}
     assert IndustryCluster.objects.count() == 1
 
@@ -97,7 +103,7 @@ def test_non_key_cluster_may_share_industries(bureau_user):
     f.ClusterFactory(code="NEV", industry_codes=["C36"])
     cluster = IndustryCluster(code="AUTO", name="汽车后市场", industry_codes=["C3670"], is_key=False)
 
-    enterprise_services.cluster_save(instance=cluster, by=bureau_user)
+    reference_services.cluster_save(instance=cluster, by=bureau_user)
 
     assert IndustryCluster.objects.count() == 2
 
@@ -105,7 +111,7 @@ def test_non_key_cluster_may_share_industries(bureau_user):
 def test_cluster_needs_at_least_one_industry_code(bureau_user):
     cluster = IndustryCluster(code="EMPTY", name="空集群", industry_codes=[], is_key=True)
 
-    errors = errors_of(lambda: enterprise_services.cluster_save(instance=cluster, by=bureau_user))
+    errors = errors_of(lambda: reference_services.cluster_save(instance=cluster, by=bureau_user))
 
     assert errors == {"industry_codes": ["此字段不能为空。"]}
 
@@ -123,7 +129,7 @@ def test_talent_and_training_items_need_a_positive_headcount(enterprise, enterpr
     demand_list = f.DemandListFactory(enterprise=enterprise, status="draft")
 
     errors = errors_of(
-        lambda: enterprise_services.demand_item_create(
+        lambda: demand_services.demand_item_create(
             demand_list=demand_list, by=enterprise_user, **_item_fields(kind=kind, headcount=headcount)
         )
     )
@@ -135,7 +141,7 @@ def test_talent_and_training_items_need_a_positive_headcount(enterprise, enterpr
 def test_tech_item_may_have_no_headcount(enterprise, enterprise_user):
     demand_list = f.DemandListFactory(enterprise=enterprise, status="draft")
 
-    item = enterprise_services.demand_item_create(
+    item = demand_services.demand_item_create(
         demand_list=demand_list, by=enterprise_user, **_item_fields(kind="tech", headcount=None)
     )
 
@@ -146,19 +152,19 @@ def test_unknown_major_code_is_rejected_on_major_code(enterprise, enterprise_use
     demand_list = f.DemandListFactory(enterprise=enterprise, status="draft")
 
     errors = errors_of(
-        lambda: enterprise_services.demand_item_create(
+        lambda: demand_services.demand_item_create(
             demand_list=demand_list, by=enterprise_user, **_item_fields(major_code="460799")
         )
     )
 
-    assert errors == {"major_code": ["专业代码 460799 不在专业目录中。"]}
+    assert errors == {"major_code": ["专业代码 460799 不在职业教育专业目录中。"]}
 
 
 def test_malformed_major_code_is_rejected_on_major_code(enterprise, enterprise_user):
     demand_list = f.DemandListFactory(enterprise=enterprise, status="draft")
 
     errors = errors_of(
-        lambda: enterprise_services.demand_item_create(
+        lambda: demand_services.demand_item_create(
             demand_list=demand_list, by=enterprise_user, **_item_fields(major_code="46A7")
         )
     )
@@ -170,7 +176,7 @@ def test_fulfilled_item_without_date_is_rejected_on_fulfilled_on(enterprise, bur
     demand_list = f.DemandListFactory(enterprise=enterprise)
 
     errors = errors_of(
-        lambda: enterprise_services.demand_item_create(
+        lambda: demand_services.demand_item_create(
             demand_list=demand_list, by=bureau_user, **_item_fields(status="fulfilled")
         )
     )
@@ -188,7 +194,7 @@ def test_second_list_for_the_same_enterprise_and_quarter_is_rejected(enterprise)
 
 def test_quarter_5_is_rejected_on_quarter(enterprise, enterprise_user):
     errors = errors_of(
-        lambda: enterprise_services.demand_list_get_or_create(
+        lambda: demand_services.demand_list_get_or_create(
             enterprise=enterprise, year=2025, quarter=5, by=enterprise_user
         )
     )
@@ -201,10 +207,10 @@ def test_fulfilment_in_the_future_or_negative_is_rejected(bureau_user):
     item = f.DemandItemFactory()
     tomorrow = datetime.date.today() + datetime.timedelta(days=2)
 
-    errors = errors_of(lambda: enterprise_services.demand_item_fulfil(item=item, by=bureau_user, on=tomorrow))
+    errors = errors_of(lambda: demand_services.demand_item_fulfil(item=item, by=bureau_user, on=tomorrow))
     assert errors == {"fulfilled_on": ["销号日期不能晚于今天。"]}
     errors = errors_of(
-        lambda: enterprise_services.demand_item_fulfil(item=item, by=bureau_user, on=D(2025, 6, 1), headcount=-1)
+        lambda: demand_services.demand_item_fulfil(item=item, by=bureau_user, on=D(2025, 6, 1), headcount=-1)
     )
     assert errors == {"fulfilled_headcount": ["实际满足人数不能为负数。"]}
     item.refresh_from_db()

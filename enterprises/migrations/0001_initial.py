@@ -3,6 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import enterprises.validators
+import reference.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -59,7 +60,7 @@ class Migration(migrations.Migration):
             name='Industry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True, validators=[enterprises.validators.validate_industry_code], verbose_name='行业代码')),
+                ('code', models.CharField(max_length=8, unique=True, validators=[reference.validators.validate_industry_code], verbose_name='行业代码')),
                 ('name', models.CharField(max_length=100, verbose_name='行业名称')),
                 ('parent_code', models.CharField(blank=True, max_length=8, verbose_name='上级代码')),
             ],
@@ -75,7 +76,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.CharField(max_length=20, unique=True, verbose_name='集群代码')),
                 ('name', models.CharField(max_length=100, verbose_name='集群名称')),
-                ('industry_codes', models.JSONField(default=list, validators=[enterprises.validators.validate_industry_codes], verbose_name='行业代码')),
+                ('industry_codes', models.JSONField(default=list, validators=[reference.validators.validate_industry_codes], verbose_name='行业代码')),
                 ('is_key', models.BooleanField(default=True, verbose_name='重点集群')),
                 ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
             ],
@@ -158,7 +159,7 @@ class Migration(migrations.Migration):
             name='HistoricalIndustry',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=8, validators=[enterprises.validators.validate_industry_code], verbose_name='行业代码')),
+                ('code', models.CharField(db_index=True, max_length=8, validators=[reference.validators.validate_industry_code], verbose_name='行业代码')),
                 ('name', models.CharField(max_length=100, verbose_name='行业名称')),
                 ('parent_code', models.CharField(blank=True, max_length=8, verbose_name='上级代码')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -181,7 +182,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('code', models.CharField(db_index=True, max_length=20, verbose_name='集群代码')),
                 ('name', models.CharField(max_length=100, verbose_name='集群名称')),
-                ('industry_codes', models.JSONField(default=list, validators=[enterprises.validators.validate_industry_codes], verbose_name='行业代码')),
+                ('industry_codes', models.JSONField(default=list, validators=[reference.validators.validate_industry_codes], verbose_name='行业代码')),
                 ('is_key', models.BooleanField(default=True, verbose_name='重点集群')),
                 ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),

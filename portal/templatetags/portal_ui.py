@@ -34,7 +34,7 @@ _MENUS = {
     ],
     Role.ENTERPRISE: [
         (_("首页"), ["home"]),
-        (_("需求清单"), ["enterprises:demand_list_list"]),
+        (_("需求清单"), ["demand:demand_list_list"]),
         (_("政策"), ["policies:inbox", "policies:card_list"]),
     ],
     Role.AGENCY: [

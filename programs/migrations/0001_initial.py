@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import enterprises.validators
+import reference.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^\\d{6}$', '专业代码应为6位数字。')], verbose_name='专业代码')),
                 ('name', models.CharField(max_length=100, verbose_name='专业名称')),
                 ('level', models.CharField(choices=[('secondary', '中职'), ('higher', '高职专科'), ('bachelor', '职业本科')], max_length=10, verbose_name='层次')),
-                ('industry_codes', models.JSONField(default=list, validators=[enterprises.validators.validate_industry_codes], verbose_name='对应行业')),
+                ('industry_codes', models.JSONField(default=list, validators=[reference.validators.validate_industry_codes], verbose_name='对应行业')),
             ],
             options={
                 'verbose_name': '专业',
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(db_index=True, max_length=6, validators=[django.core.validators.RegexValidator('^\\d{6}$', '专业代码应为6位数字。')], verbose_name='专业代码')),
                 ('name', models.CharField(max_length=100, verbose_name='专业名称')),
                 ('level', models.CharField(choices=[('secondary', '中职'), ('higher', '高职专科'), ('bachelor', '职业本科')], max_length=10, verbose_name='层次')),
-                ('industry_codes', models.JSONField(default=list, validators=[enterprises.validators.validate_industry_codes], verbose_name='对应行业')),
+                ('industry_codes', models.JSONField(default=list, validators=[reference.validators.validate_industry_codes], verbose_name='对应行业')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),

@@ -4,8 +4,9 @@ assigns an item to a college, ticks an item off (销号) and sees the fulfilment
 import pytest
 from django.utils import timezone
 
-from enterprises.models import DemandItem, quarter_end
+from demand.models import DemandItem
 from metrics.services import metric_run_enqueue
+from portal.periods import quarter_end
 from tests import factories as f
 from tests.browser.conftest import ARTIFACTS, login, make_user
 

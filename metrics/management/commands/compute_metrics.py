@@ -1,3 +1,5 @@
+from dataclasses import astuple
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Min
@@ -5,11 +7,12 @@ from django.utils.translation import gettext as _
 
 from metrics import services
 from metrics.choices import Metric, RunStatus, ScopeType
+from portal.periods import Period
 
 
 def _earliest_year() -> int | None:
     """The first year with periodic data (program figures or demand lists): earlier quarters have nothing to show."""
-    from enterprises.models import DemandList
+    from demand.models import DemandList
     from programs.models import ProgramYear
 
     years = [ProgramYear.objects.aggregate(v=Min("year"))["v"], DemandList.objects.aggregate(v=Min("year"))["v"]]
@@ -64,13 +67,13 @@ class Command(BaseCommand):
 
     def _all_periods(self, since):
         first = since or _earliest_year()
-        current = services.current_period()
+        current = Period.containing()
         if first is None:
-            return [current]
-        periods, period = [], (first, 1)
+            return [astuple(current)]
+        periods, period = [], Period(first, 1)
         while period <= current:
-            periods.append(period)
-            period = (period[0] + (period[1] == 4), period[1] % 4 + 1)
+            periods.append(astuple(period))
+            period = period.next()
         return periods
 
     def _print_city(self, run):

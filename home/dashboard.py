@@ -1,0 +1,321 @@
+"""What the home pages show, assembled from the metric snapshots and the domain tables.
+
+Roof floor: reads every app. Each function costs a fixed number of queries whatever the
+size of the city (the bureau home stays within 15, see tests/test_pages_portal_home.py).
+"""
+
+import operator
+from functools import reduce
+from urllib.parse import quote
+
+from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.translation import gettext as _
+
+from colleges.models import College
+from demand.choices import ItemStatus
+from demand.models import DemandAssignment, DemandItem, DemandList
+from demand.selectors import overdue_items, overdue_q
+from metrics.choices import AlertStatus, Metric, ScopeType, TargetStatus
+from metrics.models import Alert, Snapshot
+from metrics.registry import RATIO_METRICS
+from metrics.selectors import latest_run, supply_demand_rows, targets_progress
+from policies.models import PolicyDelivery, PolicyFeedback
+from portal.periods import Period
+from portal.templatetags.portal_ui import format_figure
+from programs.models import Program
+from reference.matching import OTHER
+
+TOP_N = 10
+
+
+def url_or_none(name: str, *args) -> str | None:
+    """reverse() that answers None for a page that does not exist (yet), so a link is simply left out."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def format_value(metric: str, value) -> str:
+    """A snapshot or threshold as people read it: ratios in per cent, counts as whole numbers."""
+    return format_figure(value, metric in RATIO_METRICS)
+
+
+def snapshot_periods(user=None) -> list[Period]:
+    """Every quarter with snapshots (visible to `user` when given), newest first. One query."""
+    snapshots = Snapshot.objects.restrict(user) if user is not None else Snapshot.objects.all()
+    rows = snapshots.values_list("year", "quarter").distinct().order_by("-year", "-quarter")
+    return [Period(year, quarter) for year, quarter in rows]
+
+
+def choose_period(periods: list[Period], key: str | None) -> Period | None:
+    """The period named by `key` ("2025-2") when it has snapshots, else the latest one."""
+    for period in periods:
+        if period.key == key:
+            return period
+    return periods[0] if periods else None
+
+
+def _up_to(period: Period) -> Q:
+    return Q(year__lt=period.year) | Q(year=period.year, quarter__lte=period.quarter)
+
+
+def trend_series(snapshots, period: Period) -> dict:
+    """Chart data for json_script: the quarters up to `period` and one series per metric.
+
+    `snapshots` are one scope's rows; values of ratio metrics are sent in per cent.
+    """
+    return _series_from_rows(list(snapshots.filter(_up_to(period)).values_list("metric", "year", "quarter", "value")))
+
+
+def _series_from_rows(rows) -> dict:
+    periods = sorted({(year, quarter) for _m, year, quarter, _v in rows})
+    index = {p: i for i, p in enumerate(periods)}
+    values = {}
+    for metric, year, quarter, value in rows:
+        series = values.setdefault(metric, [None] * len(periods))
+        if value is not None and metric in RATIO_METRICS:
+            value = round(value * 100, 2)
+        series[index[(year, quarter)]] = value
+    return {
+        "periods": [f"{year}Q{quarter}" for year, quarter in periods],
+        "series": [
+            {"metric": metric, "name": str(label), "ratio": metric in RATIO_METRICS, "values": values[metric]}
+            for metric, label in Metric.choices
+            if metric in values
+        ],
+    }
+
+
+def supply_demand_table(period: Period, scope_type: str | None = ScopeType.CITY, scope_id: str = "") -> dict | None:
+    """The per-cluster demand, supply and gap of the period's latest succeeded run, with totals. Two queries.
+
+    Rows of one scope (default the city), or of every scope when `scope_type` is None.
+    """
+    run = latest_run(period.year, period.quarter)
+    if run is None:
+        return None
+    rows = [
+        {**row, "cluster_name": _("其他") if row["cluster"] == OTHER else row["cluster_name"]}
+        for row in supply_demand_rows(run, scope_type, scope_id)
+    ]
+    return {
+        "run": run,
+        "rows": rows,
+        "demand": sum(row["demand"] for row in rows),
+        "supply": sum(row["supply"] for row in rows),
+        "gap": sum(row["gap"] for row in rows),
+    }
+
+
+def target_cards(period: Period) -> list[dict]:
+    """metrics.selectors.targets_progress with what a card prints: formatted figures, scope and status label."""
+    cards = []
+    for progress in targets_progress(year=period.year, quarter=period.quarter):
+        target = progress["target"]
+        cards.append(
+            {
+                **progress,
+                "value_text": format_value(target.metric, progress["value"]),
+                "threshold_text": format_value(target.metric, target.threshold),
+                "scope_name": scope_label(target.scope_type, target.scope_id),
+                "status_label": TargetStatus(progress["status"]).label,
+            }
+        )
+    return cards
+
+
+def scope_label(scope_type: str, scope_id: str) -> str:
+    """全市 for the city, else the scope's id (a district's name, a college's code)."""
+    return str(ScopeType.CITY.label) if scope_type == ScopeType.CITY else scope_id
+
+
+def _item_link(item) -> str | None:
+    return url_or_none("demand:item_detail", item.pk)
+
+
+def bureau_home(user, period_key: str | None = None) -> dict:
+    """Everything on the bureau's home page for the chosen (else latest) period."""
+    periods = snapshot_periods()
+    period = choose_period(periods, period_key)
+    context = {"periods": periods, "period": period}
+    if period is not None:
+        context.update(
+            targets=target_cards(period),
+            trends=trend_series(Snapshot.objects.filter(scope_type=ScopeType.CITY, scope_id=""), period),
+            supply_demand=supply_demand_table(period),
+            scopes=drill_down_scopes(period),
+        )
+    alerts = Alert.objects.restrict(user).filter(status=AlertStatus.OPEN)
+    context["open_alerts_count"] = alerts.count()
+    context["open_alerts"] = list(
+        alerts.select_related("program__college", "program__major").order_by("-year", "id")[:TOP_N]
+    )
+    overdue = overdue_items(DemandItem.objects.restrict(user), timezone.localdate())
+    context["overdue_count"] = overdue.count()
+    context["overdue_items"] = [
+        {"item": item, "url": _item_link(item)} for item in overdue.select_related("demand_list__enterprise")[:TOP_N]
+    ]
+    return context
+
+
+def drill_down_scopes(period: Period) -> dict:
+    """Districts and colleges that have snapshots in the period, for the drill-down links. One query."""
+    rows = (
+        Snapshot.objects.filter(
+            year=period.year, quarter=period.quarter, scope_type__in=[ScopeType.DISTRICT, ScopeType.COLLEGE]
+        )
+        .values_list("scope_type", "scope_id", "scope_name")
+        .distinct()
+        # Sorted here, not by the database: a province period has ~5 000 snapshot rows to make distinct,
+        # and sorting them by the database's collation cost more than the rest of the query.
+        .order_by()
+    )
+    scopes = {ScopeType.DISTRICT: [], ScopeType.COLLEGE: []}
+    for scope_type, scope_id, scope_name in sorted(rows):
+        scopes[scope_type].append({"id": scope_id, "name": scope_name})
+    for scope_type, found in scopes.items():
+        for scope, url in zip(found, scope_urls(scope_type, [s["id"] for s in found]), strict=True):
+            scope["url"] = url
+    return {"districts": scopes[ScopeType.DISTRICT], "colleges": scopes[ScopeType.COLLEGE]}
+
+
+def scope_urls(scope_type: str, scope_ids: list[str]) -> list[str]:
+    """The scope_detail URL of each id, as reverse() builds it, with one reverse() per call: a province's
+    drill-down links hundreds of colleges, and a reverse() each cost the bureau home ~15 ms."""
+    marker = "0"
+    prefix = reverse("scope_detail", args=[scope_type, marker]).removesuffix(f"{marker}/")
+    return [f"{prefix}{quote(scope_id, safe=RFC3986_SUBDELIMS + '~:@')}/" for scope_id in scope_ids]
+
+
+def figures_table(snapshots, period: Period, columns: list[tuple[str, str]]) -> list[dict]:
+    """Rows of metric × scope columns for one period: [{metric, label, cells: [formatted…]}]. One query.
+
+    `columns` are (scope_type, scope_id) pairs; a metric without a snapshot in any column is left out.
+    """
+    found = {
+        (metric, scope_type, scope_id): value
+        for metric, scope_type, scope_id, value in snapshots.filter(year=period.year, quarter=period.quarter)
+        .filter(reduce(operator.or_, [Q(scope_type=t, scope_id=i) for t, i in columns]))
+        .values_list("metric", "scope_type", "scope_id", "value")
+    }
+    rows = []
+    for metric, label in Metric.choices:
+        keys = [(metric, t, i) for t, i in columns]
+        if any(key in found for key in keys):
+            rows.append(
+                {
+                    "metric": metric,
+                    "label": label,
+                    "cells": [format_value(metric, found[key]) if key in found else "—" for key in keys],
+                }
+            )
+    return rows
+
+
+def college_home(user, college_id: int) -> dict:
+    """A college admin's home: their college's figures next to the city's, and their open alerts."""
+    college = College.objects.get(pk=college_id)
+    periods = snapshot_periods(user)
+    period = periods[0] if periods else None
+    context = {"college": college, "period": period}
+    if period is not None:
+        context["figures"] = figures_table(
+            Snapshot.objects.restrict(user),
+            period,
+            [(ScopeType.COLLEGE, college.code), (ScopeType.CITY, "")],
+        )
+    context["open_alerts_count"] = Alert.objects.restrict(user).filter(status=AlertStatus.OPEN).count()
+    context["programs_url"] = url_or_none("programs:program_list")
+    return context
+
+
+def enterprise_home(user, enterprise_id: int) -> dict:
+    """An enterprise clerk's home: their latest demand lists with item counts, and the policy inbox."""
+    lists = (
+        DemandList.objects.restrict(user)
+        .filter(enterprise_id=enterprise_id)
+        .annotate(
+            items_total=Count("items"),
+            items_fulfilled=Count("items", filter=Q(items__status=ItemStatus.FULFILLED)),
+            items_overdue=Count("items", filter=overdue_q(prefix="items__")),
+        )
+        .order_by("-year", "-quarter")[:4]
+    )
+    deliveries = PolicyDelivery.objects.restrict(user).filter(enterprise_id=enterprise_id)
+    feedback = PolicyFeedback.objects.restrict(user).filter(enterprise_id=enterprise_id, answered_at__isnull=True)
+    return {
+        "lists": [{"list": row, "url": url_or_none("demand:list_detail", row.pk)} for row in lists],
+        "policy_unread": deliveries.filter(acknowledged_at__isnull=True).count(),
+        "policy_total": deliveries.count(),
+        "feedback_pending": feedback.count(),
+        "lists_url": url_or_none("demand:demand_list_list"),
+        "policies_url": url_or_none("policies:inbox") or url_or_none("policies:card_list"),
+    }
+
+
+def scope_history(user, scope_type: str, scope_id: str, max_periods: int = 8) -> dict | None:
+    """One district's, college's or the city's snapshots over time (None if the user sees none). Two queries.
+
+    Returns the scope's name, trend chart data over every period, and a metric × period table of
+    the latest `max_periods` quarters (newest first).
+    """
+    rows = list(
+        Snapshot.objects.restrict(user)
+        .filter(scope_type=scope_type, scope_id=scope_id)
+        .order_by("year", "quarter")
+        .values_list("metric", "year", "quarter", "value", "numerator", "denominator", "scope_name")
+    )
+    if not rows:
+        return None
+    periods = sorted({Period(year, quarter) for _m, year, quarter, *_rest in rows}, key=lambda p: (p.year, p.quarter))
+    latest = periods[-1]
+    shown = list(reversed(periods[-max_periods:]))
+    cells = {(metric, year, quarter): (value, num, den) for metric, year, quarter, value, num, den, _n in rows}
+    table = []
+    for metric, label in Metric.choices:
+        if not any((metric, p.year, p.quarter) in cells for p in periods):
+            continue
+        table.append(
+            {
+                "label": label,
+                "cells": [_history_cell(metric, cells.get((metric, p.year, p.quarter))) for p in shown],
+            }
+        )
+    return {
+        "scope_type": scope_type,
+        "scope_type_label": ScopeType(scope_type).label,
+        "scope_id": scope_id,
+        "scope_name": rows[-1][-1],
+        "periods": shown,
+        "table": table,
+        "trends": _series_from_rows([(m, y, q, v) for m, y, q, v, *_r in rows]),
+        "supply_demand": supply_demand_table(latest, scope_type, scope_id),
+        "latest": latest,
+    }
+
+
+def _history_cell(metric: str, found) -> dict:
+    if found is None:
+        return {"text": "—", "detail": ""}
+    value, numerator, denominator = found
+    detail = ""
+    if metric in RATIO_METRICS and denominator is not None:
+        detail = f"{format_figure(numerator, False)} / {format_figure(denominator, False)}"
+    return {"text": format_value(metric, value), "detail": detail}
+
+
+def college_counts(college: College) -> dict[str, int]:
+    """How many rows of each kind a college keeps. A count per table (six small queries) rather than
+    one join that multiplies them all."""
+    return {
+        "programs": Program.objects.filter(college=college).count(),
+        "industry_colleges": college.industry_colleges.count(),
+        "training_bases": college.training_bases.count(),
+        "projects": college.projects.count(),
+        "training_sessions": college.training_sessions.count(),
+        "assignments": DemandAssignment.objects.filter(college=college).count(),
+    }

@@ -1,0 +1,68 @@
+"""One Period: a quarter (year, quarter) with its dates and arithmetic, used by engine, dashboards,
+forms, API and commands alike."""
+
+import datetime
+from dataclasses import dataclass
+from functools import total_ordering
+
+from django.utils import timezone
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Period:
+    """A quarter; `end` is its last day E (SPEC 4)."""
+
+    year: int
+    quarter: int
+
+    def __post_init__(self):
+        if not 1 <= self.quarter <= 4:
+            raise ValueError(f"quarter must be 1–4, not {self.quarter}")
+
+    def __lt__(self, other: "Period") -> bool:
+        return (self.year, self.quarter) < (other.year, other.quarter)
+
+    @classmethod
+    def containing(cls, day: datetime.date | None = None) -> "Period":
+        """The quarter containing `day` (default: today, Asia/Shanghai)."""
+        day = day or timezone.localdate()
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, self.quarter * 3 - 2, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return self.next().start - datetime.timedelta(days=1)
+
+    def previous(self) -> "Period":
+        return Period(self.year, self.quarter - 1) if self.quarter > 1 else Period(self.year - 1, 4)
+
+    def next(self) -> "Period":
+        return Period(self.year, self.quarter + 1) if self.quarter < 4 else Period(self.year + 1, 1)
+
+    def last_four(self) -> list["Period"]:
+        """This quarter and the three before it, oldest first (across the year boundary)."""
+        periods = [self]
+        for _i in range(3):
+            periods.insert(0, periods[0].previous())
+        return periods
+
+    @property
+    def key(self) -> str:
+        """The URL form, "2025-2"."""
+        return f"{self.year}-{self.quarter}"
+
+    @property
+    def label(self) -> str:
+        """How pages and reports write it: "2025Q2"."""
+        return f"{self.year}Q{self.quarter}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def quarter_end(year: int, quarter: int) -> datetime.date:
+    return Period(year, quarter).end

@@ -1,0 +1,24 @@
+"""Per-row rules of reference data that the services (pages, API, admin) and the bundle import both apply.
+
+- Key clusters may not share an industry (SPEC 2): no code of one may match a code of another by prefix.
+  The message names both codes and the other cluster by name and code.
+"""
+
+from django.utils.translation import gettext as _
+
+from .matching import overlapping_codes
+
+
+def cluster_overlap_error(codes, other_key_clusters) -> str | None:
+    """The message for the first key cluster among `other_key_clusters` ((code, name, industry_codes), …)
+    that shares an industry with `codes`, or None."""
+    for code, name, other_codes in other_key_clusters:
+        clash = overlapping_codes(codes, other_codes or [])
+        if clash:
+            return _("重点集群之间不得共享行业：%(mine)s 与集群「%(other)s」（%(code)s）的 %(theirs)s 重叠。") % {
+                "mine": clash[0],
+                "other": name,
+                "code": code,
+                "theirs": clash[1],
+            }
+    return None
