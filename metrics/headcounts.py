@@ -114,10 +114,13 @@ def _missing(values: pd.Series) -> pd.Series:
 
 def completion_ratios(program_years: pd.DataFrame, programs: pd.DataFrame, year: int) -> dict[str, float]:
     """c_s: city-wide Σ graduates ÷ Σ enrolled over ProgramYear rows of schooling s with year < Y and
-    enrolled > 0. Schoolings without such rows are absent: use ``ratios.get(s, 1.0)``."""
-    schooling = programs.set_index("program_id")["schooling"]
+    enrolled > 0. Schoolings without such rows are absent: use ``ratios.get(s, 1.0)``.
+
+    Always city-wide: pass every program (or give ``program_years`` a ``schooling`` column)."""
     rows = program_years[(program_years["year"] < year) & (program_years["enrolled"] > 0)]
-    rows = rows.assign(schooling=rows["program_id"].map(schooling)).dropna(subset=["schooling"])
+    if "schooling" not in rows.columns:
+        rows = rows.assign(schooling=rows["program_id"].map(programs.set_index("program_id")["schooling"]))
+    rows = rows.dropna(subset=["schooling"])
     sums = rows.groupby("schooling")[["graduates", "enrolled"]].sum()
     return {
         str(s): float(g) / float(e) for s, g, e in zip(sums.index, sums["graduates"], sums["enrolled"], strict=True)
@@ -201,8 +204,9 @@ def prepare_programs(
     has_row[pidx] = True
     latest_admitted = np.zeros(n)
     if len(pidx):
-        order = np.lexsort((year_of, pidx))  # by program, then year; the last of each program wins
-        latest_admitted[pidx[order]] = years["admitted"].to_numpy(dtype=float)[order]
+        order = np.lexsort((year_of, pidx))  # by program, then year
+        last = order[np.r_[pidx[order][1:] != pidx[order][:-1], True]]  # each program's largest year
+        latest_admitted[pidx[last]] = years["admitted"].to_numpy(dtype=float)[last]
     stopped = (programs["enrollment_status"].astype(object) == STOPPED).to_numpy(dtype=bool)
     held = np.where(has_row & ~stopped, latest_admitted * c, 0.0)
 
@@ -237,7 +241,9 @@ def prepare_programs(
         major_code=programs["major_code"].astype(object).to_numpy(),
         college_code=programs["college_code"].astype(object).to_numpy(),
         district=district,
-        aligned=np.array([bool(len(s)) if isinstance(s, (list, tuple, np.ndarray)) else False for s in served]),
+        aligned=np.array(
+            [bool(len(s)) if isinstance(s, (list, tuple, np.ndarray)) else False for s in served], dtype=bool
+        ),
         stopped=stopped,
         active=active_on(programs, end),
         graduates=graduates,

@@ -291,3 +291,21 @@ def test_province_scale_scenario_well_under_300_ms():
     assert result["programs"] == 12_000 and result["scopes"] == 101 and result["changes"] == 20
     assert result["evaluate_p95_ms"] < 300
     assert result["with_json_p95_ms"] < 300
+
+
+def test_a_city_without_programs_or_demand():
+    empty = toy_inputs()
+    base = toy_base(
+        programs=empty.programs.iloc[0:0],
+        program_years=empty.program_years.iloc[0:0],
+        talent_demand=empty.talent_demand.iloc[0:0],
+    )
+    answer = base.evaluate([])
+    city = scope(answer)
+    assert city["metrics"]["alignment_rate"]["baseline"] == [None] * 6
+    assert city["metrics"]["cluster_coverage"]["baseline"] == [0.0] * 6
+    assert all(c["graduates"]["baseline"] == [0.0] * 6 and c["gap"]["baseline"] == [0.0] * 6 for c in city["clusters"])
+    change = {"action": "open", "college_code": "K1", "major_code": "m6", "schooling": "secondary"}
+    answer = base.evaluate([change | {"first_intake_year": 2024, "intake": 5}])
+    assert scope(answer)["metrics"]["cluster_coverage"]["scenario"] == [0.5] * 6
+    assert cluster(answer, "B")["graduates"]["scenario"] == [0, 0, 0, 5, 5, 5]  # c = 1 without past rows
