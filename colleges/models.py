@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from enterprises.models import Enterprise
+from reference import rules as reference_rules
 from reference.models import IndustryCluster
 
 from .choices import BaseKind, CollegeKind
@@ -34,6 +35,11 @@ class College(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        error = reference_rules.district_error(self.district)
+        if error:
+            raise ValidationError({"district": error})
 
 
 def _check_dates(start_field, end_field, start, end):

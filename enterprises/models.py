@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from reference import rules as reference_rules
 from reference.models import Industry
 
 from . import rules
@@ -43,6 +44,9 @@ class Enterprise(models.Model):
     def clean(self):
         if not isinstance(self.tags, list):
             raise ValidationError({"tags": _("企业标签必须是列表。")})
-        error = rules.unknown_tags_error(self.tags)
-        if error:
-            raise ValidationError({"tags": error})
+        errors = {
+            "tags": rules.unknown_tags_error(self.tags),
+            "district": reference_rules.district_error(self.district),
+        }
+        if any(errors.values()):
+            raise ValidationError({field: message for field, message in errors.items() if message})

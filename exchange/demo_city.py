@@ -166,9 +166,11 @@ class DemoDataExists(Exception):
 
 # Models the reset empties, children before parents (raw deletes: no per-row signals or history).
 _RESET_ORDER = [
+    mm.Scenario,
     mm.Alert,
     mm.Snapshot,
     mm.SupplyDemandRow,
+    mm.SupplyDemandMajorRow,
     mm.MetricRun,
     pm.PolicyFeedback,
     pm.PolicyDelivery,
@@ -185,6 +187,8 @@ _RESET_ORDER = [
     cm.CooperationProject,
     cm.TrainingSession,
     prm.Program,
+    rm.PriorityMajor,
+    rm.District,
     rm.Major,
     cm.College,
     em.Enterprise,
@@ -452,6 +456,12 @@ class _Seeder:
                 if name not in seen:
                     seen.add(name)
                     rows.append((name, kind, district))
+        codes = {name: code for name, (_share, code) in ref.CITY_DISTRICTS.items()} if self.spec.name == "city" else {}
+        _bulk(
+            rm.District,
+            (rm.District(name=name, code=codes.get(name, ""), order=i) for i, name in enumerate(self.districts, 1)),
+            self.counts,
+        )
         objs = []
         for i, (name, kind, district) in enumerate(rows):
             code = f"{13100 + i:05d}" if kind in ("higher", "bachelor") else f"3132{80000 + i:06d}"

@@ -29,6 +29,7 @@ from programs.models import Program
 from reference.matching import OTHER
 
 TOP_N = 10
+TOTALLED = ("demand", "graduates", "local_graduates", "gap", "forecast_1", "forecast_2", "forecast_3")
 
 
 def url_or_none(name: str, *args) -> str | None:
@@ -91,7 +92,7 @@ def _series_from_rows(rows) -> dict:
 
 
 def supply_demand_table(period: Period, scope_type: str | None = ScopeType.CITY, scope_id: str = "") -> dict | None:
-    """The per-cluster demand, supply and gap of the period's latest succeeded run, with totals. Two queries.
+    """The per-cluster headcounts (SPEC 4.2) of the period's latest succeeded run, with totals. Two queries.
 
     Rows of one scope (default the city), or of every scope when `scope_type` is None.
     """
@@ -105,9 +106,7 @@ def supply_demand_table(period: Period, scope_type: str | None = ScopeType.CITY,
     return {
         "run": run,
         "rows": rows,
-        "demand": sum(row["demand"] for row in rows),
-        "supply": sum(row["supply"] for row in rows),
-        "gap": sum(row["gap"] for row in rows),
+        **{name: sum(row[name] for row in rows) for name in TOTALLED},
     }
 
 

@@ -134,7 +134,9 @@ def _supply_demand_sheet(workbook, period: Period, taken: set[str]) -> None:
     if table is None:
         sheet.cell(row=3, column=1, value=_("本期没有成功完成的计算任务。"))
         return
-    _header(sheet, 3, [_("范围类型"), _("范围标识"), _("产业集群"), _("需求人数"), _("供给人数"), _("缺口")])
+    _header(
+        sheet, 3, [_("范围类型"), _("范围标识"), _("产业集群"), _("需求人数"), _("毕业生"), _("本地就业"), _("缺口")]
+    )
     scope_labels = dict(ScopeType.choices)
     for row, item in enumerate(table["rows"], start=4):
         cells = [
@@ -142,14 +144,15 @@ def _supply_demand_sheet(workbook, period: Period, taken: set[str]) -> None:
             safe_text(item["scope_id"]),
             safe_text(_("其他") if item["cluster"] == OTHER else item["cluster_name"]),
             item["demand"],
-            item["supply"],
+            item["graduates"],
+            item["local_graduates"],
             item["gap"],
         ]
         for column, value in enumerate(cells, start=1):
             sheet.cell(row=row, column=column, value=value).alignment = Alignment(vertical="top")
-        for column in (4, 5, 6):
+        for column in (4, 5, 6, 7):
             sheet.cell(row=row, column=column).number_format = "#,##0.##"
-    _widths(sheet, [10, 20, 28, 12, 12, 12])
+    _widths(sheet, [10, 20, 28, 12, 12, 12, 12])
 
 
 def period_workbook(period: Period) -> bytes:

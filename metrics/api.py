@@ -12,6 +12,7 @@ from . import services
 from .choices import AlertStatus
 from .filtersets import AlertFilterSet, MetricRunFilterSet, SnapshotFilterSet, TargetFilterSet
 from .models import Alert, MetricRun, Snapshot, SupplyDemandRow, Target
+from .selectors import SUPPLY_DEMAND_COLUMNS
 
 
 class TargetSerializer(ScopedSerializer):
@@ -77,7 +78,7 @@ class MetricRunSerializer(ScopedSerializer):
 class SupplyDemandRowSerializer(serializers.ModelSerializer):
     class Meta:
         model = SupplyDemandRow
-        fields = ["scope_type", "scope_id", "cluster", "cluster_name", "demand", "supply", "gap"]
+        fields = list(SUPPLY_DEMAND_COLUMNS)
         read_only_fields = fields
 
 

@@ -17,6 +17,8 @@ class Metric(models.TextChoices):
     TRAINING_HEADCOUNT = "training_headcount", _("职工技能培训人次")
     DEMAND_FULFILMENT_RATE = "demand_fulfilment_rate", _("企业需求销号率")
     POLICY_REACH = "policy_reach", _("惠企政策应知尽知率")
+    PRIORITY_MAJOR_SHARE = "priority_major_share", _("优先发展专业占比")
+    FILING_RATE = "filing_rate", _("重点企业清单报送率")
 
 
 class ScopeType(models.TextChoices):

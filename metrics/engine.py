@@ -21,19 +21,22 @@ from django.utils import timezone
 
 from colleges.models import College, CooperationProject, IndustryCollege, TrainingBase, TrainingSession
 from demand.choices import COUNTED_LIST_STATUSES, ItemKind, ItemStatus
-from demand.models import DemandItem
+from demand.models import DemandItem, DemandList
+from enterprises.choices import EnterpriseTag
 from enterprises.models import Enterprise
 from policies.models import PolicyDelivery
 from portal.periods import Period
 from programs.choices import EnrollmentStatus, Schooling
 from programs.models import OrderClass, Program, ProgramYear
 from reference.matching import OTHER, KeyClusters
-from reference.models import Major
+from reference.models import District, Major, PriorityMajor
 
+from . import headcounts
 from .choices import ScopeType
 
 ALERT_RATE = 0.60  # 限制招生预警: in-field rate below this in the two latest years with data
 MIN_CHAIN_LEADERS = 3  # an industry college complies with ≥ 3 chain-leader partners
+KEY_ENTERPRISE_TAGS = frozenset(EnterpriseTag.values)  # SPEC 3: an enterprise with any of the four tags is key
 
 INDEX = ["scope_type", "scope_id"]
 
@@ -45,12 +48,15 @@ class Frames:
     period: Period
     clusters: KeyClusters
     scopes: pd.DataFrame  # scope_type, scope_id, scope_name
-    colleges: pd.DataFrame  # college_id → college_code, district
-    enterprises: pd.DataFrame  # enterprise_id → district, integration_certified_on
-    programs: pd.DataFrame  # program_id, college_code, district, schooling, active, served (list), status
-    program_years: pd.DataFrame  # program years ≤ Y joined to their program
+    colleges: pd.DataFrame  # college_id → college_code, name, district
+    enterprises: pd.DataFrame  # enterprise_id → district, integration_certified_on, tags
+    programs: pd.DataFrame  # program_id, college_code, district, major_code, schooling, active, served, status
+    cohorts: pd.DataFrame  # every ProgramYear row (cohorts in school included), with the program's schooling
     talent_demand: pd.DataFrame  # district, industry_code, Σ headcount of the quarter's talent items
+    talent_demand_year: pd.DataFrame  # the same for the four quarters ending with the period (SPEC 4.2)
     due_items: pd.DataFrame  # district, items due by E (not cancelled), of which fulfilled by E
+    filed: pd.DataFrame  # enterprise_id of the enterprises with a submitted or accepted list of (Y, Q)
+    priority_majors: pd.DataFrame  # major_code, effective_from, effective_to
     industry_colleges: pd.DataFrame
     training_bases: pd.DataFrame
     order_classes: pd.DataFrame
@@ -59,9 +65,32 @@ class Frames:
     deliveries: pd.DataFrame
 
     @cached_property
+    def program_years(self) -> pd.DataFrame:
+        """ProgramYear rows up to Y joined to their program: the annual figures the ratios read."""
+        rows = self.cohorts[self.cohorts["year"] <= self.period.year].drop(columns="schooling")
+        columns = ["program_id", "college_code", "district", "schooling", "active", "served"]
+        return rows.merge(self.programs[columns], on="program_id")
+
+    @cached_property
     def supply_demand(self) -> pd.DataFrame:
-        """Demand and supply per scope and bucket: used by the match index and the run's table."""
+        """Demand and supply per scope and bucket: used by the match index."""
         return supply_demand_long(self)
+
+    @cached_property
+    def headcounts(self) -> headcounts.HeadcountInputs:
+        """The inputs of SPEC 4.2 (and of the planner) in the shape metrics.headcounts reads."""
+        districts = self.scopes.loc[self.scopes["scope_type"] == ScopeType.DISTRICT.value, "scope_id"].tolist()
+        return headcounts.HeadcountInputs(
+            year=self.period.year,
+            quarter=self.period.quarter,
+            clusters=self.clusters,
+            programs=self.programs,
+            program_years=self.cohorts,
+            talent_demand=self.talent_demand_year,
+            districts=districts,
+            colleges=self.colleges,
+            city_name=settings.CITY_NAME,
+        )
 
 
 def _frame(queryset, columns: list[str], names: list[str] | None = None, dates=()) -> pd.DataFrame:
@@ -82,70 +111,121 @@ def _active(frame: pd.DataFrame, end: pd.Timestamp, start="established_on", stop
 
 
 def load_frames(period: Period) -> Frames:
-    """Read every table the period needs (one query each) and attach scopes to the rows."""
-    end = pd.Timestamp(period.end)
+    """Read every table the period needs (one query each, about twenty) and attach scopes to the rows."""
     clusters = KeyClusters.load()
-
     colleges = _frame(
         College.objects.all(), ["id", "code", "name", "district"], ["college_id", "college_code", "name", "district"]
     )
     enterprises = _frame(
         Enterprise.objects.all(),
-        ["id", "district", "integration_certified_on"],
-        ["enterprise_id", "district", "integration_certified_on"],
+        ["id", "district", "integration_certified_on", "tags"],
+        ["enterprise_id", "district", "integration_certified_on", "tags"],
         dates=["integration_certified_on"],
     )
-    college_scope = colleges[["college_id", "college_code", "district"]]
-    enterprise_district = enterprises[["enterprise_id", "district"]]
+    programs = _programs(period, clusters, colleges)
+    return Frames(
+        period=period,
+        clusters=clusters,
+        scopes=_scopes(colleges, enterprises),
+        colleges=colleges,
+        enterprises=enterprises,
+        programs=programs,
+        cohorts=_cohorts(programs),
+        **_demand(period),
+        priority_majors=_frame(
+            PriorityMajor.objects.all(),
+            ["major_id", "effective_from", "effective_to"],
+            ["major_code", "effective_from", "effective_to"],
+            dates=["effective_from", "effective_to"],
+        ),
+        **_college_rows(period, colleges, enterprises),
+        deliveries=_deliveries(period),
+    )
 
-    majors = _frame(Major.objects.all(), ["id", "industry_codes"], ["major_id", "industry_codes"])
+
+def majors_served(clusters: KeyClusters) -> pd.DataFrame:
+    """Every major of the catalogue: major_id, major_code and the key clusters it serves (`served`)."""
+    majors = _frame(Major.objects.all(), ["id", "code", "industry_codes"], ["major_id", "major_code", "industry_codes"])
     majors["served"] = [clusters.served_by(list(codes or [])) for codes in majors["industry_codes"]]
+    return majors
+
+
+def _programs(period: Period, clusters: KeyClusters, colleges: pd.DataFrame) -> pd.DataFrame:
+    majors = majors_served(clusters)
     programs = _frame(
         Program.objects.all(),
         ["id", "college_id", "major_id", "schooling", "established_on", "closed_on", "enrollment_status"],
         ["program_id", "college_id", "major_id", "schooling", "established_on", "closed_on", "enrollment_status"],
         dates=["established_on", "closed_on"],
     )
-    programs = programs.merge(majors[["major_id", "served"]], on="major_id", how="left").merge(
-        college_scope, on="college_id", how="left"
+    programs = programs.merge(majors[["major_id", "major_code", "served"]], on="major_id", how="left").merge(
+        colleges[["college_id", "college_code", "district"]], on="college_id", how="left"
     )
-    programs["active"] = _active(programs, end)
+    programs["active"] = _active(programs, pd.Timestamp(period.end))
+    return programs
 
-    program_years = _frame(
-        ProgramYear.objects.filter(year__lte=period.year),
-        ["program_id", "year", "graduates", "employed", "employed_in_field", "employed_locally"],
-    ).merge(programs[["program_id", "college_code", "district", "schooling", "active", "served"]], on="program_id")
 
-    # Only the items some metric can count: talent items of (Y, Q) for supply–demand, and
-    # non-cancelled items due by E for the fulfilment rate; always in submitted/accepted lists of Y.
-    # Demand items are counted per district (and industry) in SQL: a province quarter has hundreds of
-    # thousands of items but only districts × industries groups.
-    # Selected by the list's own fields, not the item's copies (DemandItem.year…): the lists' index
-    # finds a quarter's lists faster, and the official figures rest on the source of truth.
-    counted_items = DemandItem.objects.filter(
-        demand_list__year=period.year, demand_list__status__in=COUNTED_LIST_STATUSES
-    )
+def _cohorts(programs: pd.DataFrame) -> pd.DataFrame:
+    columns = ["program_id", "year", "enrolled", "admitted", "graduates", "employed"]
+    rows = _frame(ProgramYear.objects.all(), [*columns, "employed_in_field", "employed_locally"])
+    return rows.merge(programs[["program_id", "schooling"]], on="program_id")
+
+
+def _demand(period: Period) -> dict:
+    """Demand items counted per district (and industry, major) in SQL: a province quarter has hundreds of
+    thousands of items but only districts × industries groups. Selected by the list's own fields, not the
+    item's copies (DemandItem.year…): the lists' index finds a quarter's lists faster, and the official
+    figures rest on the source of truth."""
+    counted = DemandItem.objects.filter(demand_list__status__in=COUNTED_LIST_STATUSES)
+    of_year = counted.filter(demand_list__year=period.year)
+    district = "demand_list__enterprise__district"
     talent_demand = _frame(
-        counted_items.filter(demand_list__quarter=period.quarter, kind=ItemKind.TALENT)
-        .values("demand_list__enterprise__district", "industry_id")
+        of_year.filter(demand_list__quarter=period.quarter, kind=ItemKind.TALENT)
+        .values(district, "industry_id")
         .annotate(headcount=Sum("headcount"))
         .order_by(),
-        ["demand_list__enterprise__district", "industry_id", "headcount"],
+        [district, "industry_id", "headcount"],
         ["district", "industry_code", "headcount"],
     )
-    due_items = _frame(
-        counted_items.filter(due_on__lte=period.end)
+    quarters = Q()
+    for quarter in period.last_four():
+        quarters |= Q(demand_list__year=quarter.year, demand_list__quarter=quarter.quarter)
+    talent_demand_year = _frame(
+        counted.filter(quarters, kind=ItemKind.TALENT)
         .exclude(status=ItemStatus.CANCELLED)
-        .values("demand_list__enterprise__district")
+        .values(district, "industry_id", "major_code")
+        .annotate(headcount=Sum("headcount"), items=Count("id"))
+        .order_by(),
+        [district, "industry_id", "major_code", "headcount", "items"],
+        ["district", "industry_code", "major_code", "headcount", "items"],
+    )
+    due_items = _frame(
+        of_year.filter(due_on__lte=period.end)
+        .exclude(status=ItemStatus.CANCELLED)
+        .values(district)
         .annotate(
             due=Count("id"),
             fulfilled=Count("id", filter=Q(status=ItemStatus.FULFILLED, fulfilled_on__lte=period.end)),
         )
         .order_by(),
-        ["demand_list__enterprise__district", "due", "fulfilled"],
+        [district, "due", "fulfilled"],
         ["district", "due", "fulfilled"],
     )
+    filed = _frame(
+        DemandList.objects.filter(year=period.year, quarter=period.quarter, status__in=COUNTED_LIST_STATUSES),
+        ["enterprise_id"],
+    )
+    return {
+        "talent_demand": talent_demand,
+        "talent_demand_year": talent_demand_year,
+        "due_items": due_items,
+        "filed": filed,
+    }
 
+
+def _college_rows(period: Period, colleges: pd.DataFrame, enterprises: pd.DataFrame) -> dict:
+    """Industry colleges, certified training bases, order classes, projects and sessions with their scopes."""
+    college_scope = colleges[["college_id", "college_code", "district"]]
     industry_colleges = _frame(
         IndustryCollege.objects.annotate(
             chain_leaders=Count("partnerships", filter=Q(partnerships__is_chain_leader=True))
@@ -153,33 +233,38 @@ def load_frames(period: Period) -> Frames:
         ["college_id", "established_on", "chain_leaders"],
         dates=["established_on"],
     ).merge(college_scope, on="college_id", how="left")
-
     training_bases = _frame(
         TrainingBase.objects.filter(certified=True),
         ["college_id", "enterprise_id", "established_on", "closed_on"],
         dates=["established_on", "closed_on"],
     )
+    enterprise_district = enterprises[["enterprise_id", "district"]].rename(columns={"district": "enterprise_district"})
     training_bases = training_bases.merge(college_scope, on="college_id", how="left").merge(
-        enterprise_district.rename(columns={"district": "enterprise_district"}), on="enterprise_id", how="left"
+        enterprise_district, on="enterprise_id", how="left"
     )
     # A base with a college counts in the college's district, one with only an enterprise in the enterprise's.
     training_bases["district"] = training_bases["district"].fillna(training_bases["enterprise_district"])
+    return {
+        "industry_colleges": industry_colleges,
+        "training_bases": training_bases,
+        "order_classes": _frame(
+            OrderClass.objects.filter(year=period.year), ["program__college_id"], ["college_id"]
+        ).merge(college_scope, on="college_id", how="left"),
+        "projects": _frame(
+            CooperationProject.objects.all(), ["college_id", "started_on", "ended_on"], dates=["started_on", "ended_on"]
+        ).merge(college_scope, on="college_id", how="left"),
+        "sessions": _frame(
+            TrainingSession.objects.filter(held_on__gte=datetime.date(period.year, 1, 1), held_on__lte=period.end),
+            ["college_id", "trainees"],
+        ).merge(college_scope, on="college_id", how="left"),
+    }
 
-    order_classes = _frame(OrderClass.objects.filter(year=period.year), ["program__college_id"], ["college_id"]).merge(
-        college_scope, on="college_id", how="left"
-    )
-    projects = _frame(
-        CooperationProject.objects.all(), ["college_id", "started_on", "ended_on"], dates=["started_on", "ended_on"]
-    ).merge(college_scope, on="college_id", how="left")
-    sessions = _frame(
-        TrainingSession.objects.filter(held_on__gte=datetime.date(period.year, 1, 1), held_on__lte=period.end),
-        ["college_id", "trainees"],
-    ).merge(college_scope, on="college_id", how="left")
 
+def _deliveries(period: Period) -> pd.DataFrame:
+    """Policy deliveries per district, counted in SQL (a province has hundreds of thousands of them)."""
     # Cards and acknowledgements are timestamps: "by E" means before midnight after E, local time.
     cutoff = timezone.make_aware(datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time()))
-    # Counted per district in SQL: a province has hundreds of thousands of deliveries but a few dozen districts.
-    deliveries = _frame(
+    return _frame(
         PolicyDelivery.objects.filter(card__published_at__lt=cutoff)
         .values("enterprise__district")
         .annotate(delivered=Count("id"), acknowledged=Count("id", filter=Q(acknowledged_at__lt=cutoff)))
@@ -188,8 +273,13 @@ def load_frames(period: Period) -> Frames:
         ["district", "delivered", "acknowledged"],
     )
 
-    districts = sorted(set(colleges["district"].dropna()) | set(enterprises["district"].dropna()) - {""})
-    scopes = pd.concat(
+
+def _scopes(colleges: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
+    """The city, each district named by a college or an enterprise (in the bureau's order), each college."""
+    named = (set(colleges["district"].dropna()) | set(enterprises["district"].dropna())) - {""}
+    order = {name: i for i, name in enumerate(District.objects.values_list("name", flat=True))}
+    districts = sorted(named, key=lambda name: (order.get(name, len(order)), name))
+    return pd.concat(
         [
             pd.DataFrame({"scope_type": [ScopeType.CITY.value], "scope_id": [""], "scope_name": [settings.CITY_NAME]}),
             pd.DataFrame({"scope_type": ScopeType.DISTRICT.value, "scope_id": districts, "scope_name": districts}),
@@ -202,23 +292,6 @@ def load_frames(period: Period) -> Frames:
             ),
         ],
         ignore_index=True,
-    )
-    return Frames(
-        period=period,
-        clusters=clusters,
-        scopes=scopes,
-        colleges=colleges,
-        enterprises=enterprises,
-        programs=programs,
-        program_years=program_years,
-        talent_demand=talent_demand,
-        due_items=due_items,
-        industry_colleges=industry_colleges,
-        training_bases=training_bases,
-        order_classes=order_classes,
-        projects=projects,
-        sessions=sessions,
-        deliveries=deliveries,
     )
 
 
@@ -371,26 +444,35 @@ def policy_reach(f: Frames) -> pd.DataFrame:
     return _ratio(rows, rows["acknowledged"], rows["delivered"], by_college=False)
 
 
+def priority_major_share(f: Frames) -> pd.DataFrame:
+    """Programs active at E whose major is in the priority directory at E ÷ programs active at E."""
+    active = f.programs[f.programs["active"]]
+    listed = active["major_code"].isin(headcounts.in_directory(f.priority_majors, f.period.end))
+    return _ratio(active, listed.astype(int), 1)
+
+
+def filing_rate(f: Frames) -> pd.DataFrame:
+    """Key enterprises (any of the four tags) with a submitted or accepted list of (Y, Q) ÷ key enterprises."""
+    is_key = f.enterprises["tags"].map(lambda tags: bool(set(tags or []) & KEY_ENTERPRISE_TAGS)).astype(bool)
+    key = f.enterprises[is_key]
+    filed = key["enterprise_id"].isin(set(f.filed["enterprise_id"]))
+    return _ratio(key, filed.astype(int), 1, by_college=False)
+
+
 def supply_demand_rows(f: Frames) -> list[dict]:
-    """The per-cluster table kept with the run: every scope × (key clusters in order, then OTHER)."""
-    order = {code: i for i, code in enumerate([*f.clusters.codes, OTHER])}
-    names = {**f.clusters.names, OTHER: "其他"}
-    grid = f.scopes[INDEX].merge(pd.DataFrame({"bucket": list(order)}), how="cross")
-    table = grid.merge(f.supply_demand, on=[*INDEX, "bucket"], how="left").fillna({"supply": 0.0, "demand": 0.0})
-    table = table.assign(order=table["bucket"].map(order)).sort_values([*INDEX, "order"], kind="stable")
-    return [
-        {
-            "scope_type": row.scope_type,
-            "scope_id": row.scope_id,
-            "position": int(row.order),
-            "cluster": row.bucket,
-            "cluster_name": names[row.bucket],
-            "demand": float(row.demand),
-            "supply": round(float(row.supply), 6),
-            "gap": round(float(row.demand - row.supply), 6),
-        }
-        for row in table.itertuples(index=False)
-    ]
+    """SPEC 4.2: the run's table, every scope × (key clusters in order, then OTHER), plain floats."""
+    return headcounts.supply_demand_headcounts(f.headcounts).to_dict("records")
+
+
+def supply_demand_major_rows(f: Frames) -> tuple[list[dict], int]:
+    """SPEC 4.2 by major (city): the rows and how many counted talent items named no major."""
+    table = headcounts.supply_demand_by_major(f.headcounts)
+    names = {code: (name, level) for code, name, level in Major.objects.values_list("code", "name", "level")}
+    rows = table.rows.assign(
+        major_name=[names.get(code, ("", ""))[0] for code in table.rows["major_code"]],
+        level=[names.get(code, ("", ""))[1] for code in table.rows["major_code"]],
+    )
+    return rows.to_dict("records"), table.items_without_major
 
 
 def program_alerts(f: Frames) -> list[dict]:

@@ -1,6 +1,6 @@
 """SPEC §4.2 — supply and demand in headcounts, with a three-year forecast — as pure functions.
 
-No Django here: every function takes pandas frames (and plain values) and returns frames, so the
+No database here: every function takes pandas frames (and plain values) and returns frames, so the
 engine can feed it from the ORM and the tests from CSV files. The same per-program arrays
 (``ProgramArrays``) back the §4.2 table and the §4.3 planner (``metrics.planner``), so the
 planner's baseline reproduces the §4.2 figures bit for bit.
@@ -12,7 +12,7 @@ Input frames (column names are the contract; extra columns are ignored):
     ``major_code``, ``schooling`` (``secondary|3yr_higher|5yr_higher|bachelor``), ``established_on``,
     ``closed_on`` (datetime64, NaT when open), ``enrollment_status`` (``normal|restricted|stopped``),
     ``served`` (list of the key cluster codes the major serves, in cluster order:
-    ``Clusters.served_by(major industry codes)``).
+    ``KeyClusters.served_by(major industry codes)``).
 ``program_years``
     ``program_id``, ``year``, ``enrolled``, ``admitted``, ``graduates``, ``employed_locally`` — every
     year, including the cohorts still in school (rows of years > Y).
@@ -23,7 +23,7 @@ Input frames (column names are the contract; extra columns are ignored):
     ``quarter`` (the list's; then rows outside the four quarters ending with (Y, Q) are dropped here,
     otherwise the frame must already be that window) and ``items`` (how many items a pre-aggregated
     row stands for; 1 per row when absent). Optionally ``bucket`` (the key cluster or ``other``),
-    otherwise computed with ``Clusters.of_industry``.
+    otherwise computed with ``KeyClusters.of_industry``.
 ``colleges``
     ``college_code``, ``name`` (optional), ``district``: every college scope, in display order.
 ``districts``
@@ -32,62 +32,24 @@ Input frames (column names are the contract; extra columns are ignored):
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-OTHER = "other"  # the bucket of everything outside the key clusters (as metrics.engine.OTHER)
+from portal.periods import Period
+from reference.matching import OTHER, KeyClusters
+
 OTHER_NAME = "其他"
 STOPPED = "stopped"
 CITY, DISTRICT, COLLEGE = "city", "district", "college"
 FORECAST_YEARS = 3
 FORECAST_COLUMNS = [f"forecast_{i}" for i in range(1, FORECAST_YEARS + 1)]
-KEY_TAGS = frozenset({"above_scale", "specialized", "little_giant", "chain_leader"})
-COUNTED_LIST_STATUSES = frozenset({"submitted", "accepted"})
-
-
-def codes_match(a: str, b: str) -> bool:
-    """SPEC §2: two industry codes match when one is a prefix of the other."""
-    return a.startswith(b) or b.startswith(a)
-
-
-@dataclass
-class Clusters:
-    """The key clusters in display order (same shape as ``metrics.engine.KeyClusters``)."""
-
-    codes: list[str]
-    names: dict[str, str]
-    industry_codes: dict[str, list[str]]
-
-    def of_industry(self, code: str) -> str:
-        """The key cluster an industry belongs to (prefix match either way), else OTHER."""
-        for cluster in self.codes:
-            if any(codes_match(code, c) for c in self.industry_codes[cluster]):
-                return cluster
-        return OTHER
-
-    def served_by(self, major_codes: Iterable[str]) -> list[str]:
-        """The key clusters a major serves: any of its industry codes matches any of the cluster's."""
-        major_codes = list(major_codes)
-        return [
-            cluster
-            for cluster in self.codes
-            if any(codes_match(m, c) for m in major_codes for c in self.industry_codes[cluster])
-        ]
 
 
 # ---------------------------------------------------------------------------------------------
 # Periods
-
-
-def quarter_end(year: int, quarter: int) -> pd.Timestamp:
-    """E, the last day of (year, quarter)."""
-    month = quarter * 3
-    first_after = datetime.date(year + (month == 12), month % 12 + 1, 1)
-    return pd.Timestamp(first_after - datetime.timedelta(days=1))
 
 
 def demand_quarters(year: int, quarter: int) -> list[tuple[int, int]]:
@@ -139,7 +101,7 @@ class ProgramArrays:
 
     year: int
     end: pd.Timestamp
-    clusters: Clusters
+    clusters: KeyClusters
     program_ids: np.ndarray
     index_of: dict
     schooling: np.ndarray  # object
@@ -169,13 +131,13 @@ class ProgramArrays:
 def prepare_programs(
     programs: pd.DataFrame,
     program_years: pd.DataFrame,
-    clusters: Clusters,
+    clusters: KeyClusters,
     year: int,
     quarter: int,
     horizon: int = FORECAST_YEARS,
 ) -> ProgramArrays:
     """Build the per-program arrays of period (year, quarter) with projections for Y+1..Y+horizon."""
-    end = quarter_end(year, quarter)
+    end = pd.Timestamp(Period(year, quarter).end)
     n = len(programs)
     program_ids = programs["program_id"].to_numpy()
     index_of = {pid: i for i, pid in enumerate(program_ids.tolist())}
@@ -307,7 +269,7 @@ def counted_demand(talent_demand: pd.DataFrame, year: int, quarter: int) -> pd.D
     return rows
 
 
-def demand_by_bucket(rows: pd.DataFrame, clusters: Clusters) -> pd.DataFrame:
+def demand_by_bucket(rows: pd.DataFrame, clusters: KeyClusters) -> pd.DataFrame:
     """Σ headcount per (district, bucket); ``district`` None for enterprises without one."""
     if "bucket" in rows.columns:
         bucket = rows["bucket"]
@@ -331,7 +293,7 @@ class HeadcountInputs:
 
     year: int
     quarter: int
-    clusters: Clusters
+    clusters: KeyClusters
     programs: pd.DataFrame
     program_years: pd.DataFrame
     talent_demand: pd.DataFrame
@@ -341,7 +303,7 @@ class HeadcountInputs:
 
     @property
     def end(self) -> pd.Timestamp:
-        return quarter_end(self.year, self.quarter)
+        return pd.Timestamp(Period(self.year, self.quarter).end)
 
 
 def _scope_index(values: np.ndarray, keys: Sequence[str]) -> np.ndarray:
@@ -452,7 +414,7 @@ def supply_demand_by_major(inputs: HeadcountInputs, arrays: ProgramArrays | None
 
 
 # ---------------------------------------------------------------------------------------------
-# Two newer snapshot metrics
+# The priority directory
 
 
 def in_directory(priority_majors: pd.DataFrame, date) -> set[str]:
@@ -462,67 +424,3 @@ def in_directory(priority_majors: pd.DataFrame, date) -> set[str]:
     rows = priority_majors
     inside = (rows["effective_from"] <= date) & (rows["effective_to"].isna() | (rows["effective_to"] >= date))
     return set(rows.loc[inside, "major_code"].astype(str))
-
-
-def _ratio_frame(parts: list[tuple[str, str, float, float]]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(parts, columns=["scope_type", "scope_id", "numerator", "denominator"])
-    frame["value"] = (frame["numerator"] / frame["denominator"]).where(frame["denominator"] > 0)
-    frame["value"] = frame["value"].astype(object).where(frame["denominator"] > 0, None)
-    return frame
-
-
-def priority_major_share(
-    programs: pd.DataFrame,
-    priority_majors: pd.DataFrame,
-    end,
-    districts: Sequence[str],
-    college_codes: Sequence[str],
-) -> pd.DataFrame:
-    """SPEC §4: programs active at E whose major is in the directory at E ÷ programs active at E, for
-    the city, each district (the college's) and each college. Columns scope_type, scope_id,
-    numerator, denominator, value (None where the denominator is 0).
-
-    ``programs``: major_code, college_code, district, established_on, closed_on."""
-    active = programs[active_on(programs, end)]
-    listed = active["major_code"].astype(str).isin(in_directory(priority_majors, end))
-    frame = pd.DataFrame(
-        {"district": active["district"], "college": active["college_code"].astype(str), "listed": listed.astype(float)}
-    )
-    by_district = frame.groupby("district")["listed"].agg(["sum", "size"])
-    by_college = frame.groupby("college")["listed"].agg(["sum", "size"])
-
-    def pick(table, key):
-        return (float(table["sum"].get(key, 0.0)), float(table["size"].get(key, 0)))
-
-    parts = [(CITY, "", float(frame["listed"].sum()), float(len(frame)))]
-    parts += [(DISTRICT, d, *pick(by_district, d)) for d in districts]
-    parts += [(COLLEGE, str(c), *pick(by_college, str(c))) for c in college_codes]
-    return _ratio_frame(parts)
-
-
-def filing_rate(
-    enterprises: pd.DataFrame, lists: pd.DataFrame, year: int, quarter: int, districts: Sequence[str]
-) -> pd.DataFrame:
-    """SPEC §4: key enterprises (any of the tags above_scale, specialized, little_giant, chain_leader)
-    with a submitted or accepted list of (Y, Q) ÷ key enterprises, for the city and each district.
-
-    ``enterprises``: enterprise (id or uscc), district, tags (list/tuple/set of tags, or a string
-    separated by ';' or ','). ``lists``: enterprise, year, quarter, status."""
-
-    def tags_of(value) -> set[str]:
-        if isinstance(value, str):
-            return {t.strip() for t in value.replace(",", ";").split(";") if t.strip()}
-        if isinstance(value, (list, tuple, set, frozenset, np.ndarray)):
-            return set(value)
-        return set()
-
-    key = enterprises[[bool(tags_of(t) & KEY_TAGS) for t in enterprises["tags"]]]
-    filed = lists[(lists["year"] == year) & (lists["quarter"] == quarter) & lists["status"].isin(COUNTED_LIST_STATUSES)]
-    frame = pd.DataFrame({"district": key["district"], "filed": key["enterprise"].isin(set(filed["enterprise"]))})
-    frame["filed"] = frame["filed"].astype(float)
-    by_district = frame.groupby("district")["filed"].agg(["sum", "size"])
-    parts = [(CITY, "", float(frame["filed"].sum()), float(len(frame)))]
-    parts += [
-        (DISTRICT, d, float(by_district["sum"].get(d, 0.0)), float(by_district["size"].get(d, 0))) for d in districts
-    ]
-    return _ratio_frame(parts)

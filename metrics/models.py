@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.models import Program
+from reference.choices import MajorLevel
 
 from .choices import AlertStatus, Comparator, Metric, RunStatus, ScopeType
-from .scoping import AlertQuerySet, MetricRunQuerySet, SnapshotQuerySet, TargetQuerySet
+from .scoping import AlertQuerySet, MetricRunQuerySet, ScenarioQuerySet, SnapshotQuerySet, TargetQuerySet
 
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 
@@ -35,6 +36,8 @@ class MetricRun(models.Model):
         related_name="+",
     )
     trigger = models.CharField(_("触发方式"), max_length=20, default="manual")
+    # SPEC 4.2: counted talent items of the four quarters that named no major (not in the by-major table).
+    items_without_major = models.PositiveIntegerField(_("未填专业的人才需求条数"), null=True, blank=True)
 
     objects = MetricRunQuerySet.as_manager()
 
@@ -55,22 +58,30 @@ class MetricRun(models.Model):
 
 
 class SupplyDemandRow(models.Model):
-    """One line of a run's supply–demand table (SPEC 4): a scope's demand and supply for one key cluster
-    or `other`. Rows rather than one document per run, so a page reads only the scope it shows
-    (a province run holds ~4 500 lines: 452 scopes × 10 buckets)."""
+    """One line of a run's supply–demand table (SPEC 4.2): a scope's headcounts for one key cluster or
+    `other`. Rows rather than one document per run, so a page reads only the scope it shows (a province
+    run holds ~4 500 lines: 452 scopes × 10 buckets). Plain floats, rounded only for display.
+
+    Rows of runs made before SPEC 4.2 keep the figures of their time: one quarter's demand, `graduates`
+    as the supply, zeros for local graduates and the forecast; recomputing the period replaces them."""
 
     run = models.ForeignKey(
         MetricRun, verbose_name=_("计算任务"), on_delete=models.CASCADE, related_name="supply_demand"
     )
     scope_type = models.CharField(_("范围类型"), max_length=10, choices=ScopeType.choices)
     scope_id = models.CharField(_("范围标识"), max_length=50, blank=True)
+    scope_name = models.CharField(_("范围名称"), max_length=200, blank=True)
     # Key clusters in their order, then `other`.
     position = models.PositiveSmallIntegerField(_("序号"))
     cluster = models.CharField(_("产业集群"), max_length=20)
     cluster_name = models.CharField(_("集群名称"), max_length=100)
     demand = models.FloatField(_("需求人数"))
-    supply = models.FloatField(_("供给人数"))
-    gap = models.FloatField(_("缺口（需求−供给）"))
+    graduates = models.FloatField(_("毕业生数"))
+    local_graduates = models.FloatField(_("本地就业毕业生数"), default=0.0)
+    gap = models.FloatField(_("缺口（需求−本地就业）"))
+    forecast_1 = models.FloatField(_("预计毕业生（Y+1）"), default=0.0)
+    forecast_2 = models.FloatField(_("预计毕业生（Y+2）"), default=0.0)
+    forecast_3 = models.FloatField(_("预计毕业生（Y+3）"), default=0.0)
 
     class Meta:
         verbose_name = _("供需对照")
@@ -80,6 +91,33 @@ class SupplyDemandRow(models.Model):
 
     def __str__(self):
         return f"{self.run_id} {self.scope_type}:{self.scope_id} {self.cluster}"
+
+
+class SupplyDemandMajorRow(models.Model):
+    """One line of a run's by-major table (SPEC 4.2, city only): which majors to add or shrink."""
+
+    run = models.ForeignKey(
+        MetricRun, verbose_name=_("计算任务"), on_delete=models.CASCADE, related_name="supply_demand_majors"
+    )
+    major_code = models.CharField(_("专业代码"), max_length=6)
+    major_name = models.CharField(_("专业名称"), max_length=100)
+    level = models.CharField(_("层次"), max_length=10, choices=MajorLevel.choices, blank=True)
+    demand = models.FloatField(_("需求人数"))
+    graduates = models.FloatField(_("毕业生数"))
+    local_graduates = models.FloatField(_("本地就业毕业生数"))
+    gap = models.FloatField(_("缺口（需求−本地就业）"))
+    forecast_1 = models.FloatField(_("预计毕业生（Y+1）"))
+    forecast_2 = models.FloatField(_("预计毕业生（Y+2）"))
+    forecast_3 = models.FloatField(_("预计毕业生（Y+3）"))
+
+    class Meta:
+        verbose_name = _("供需对照（按专业）")
+        verbose_name_plural = _("供需对照（按专业）")
+        ordering = ["run", "major_code"]
+        constraints = [models.UniqueConstraint(fields=["run", "major_code"], name="one_major_row_per_run")]
+
+    def __str__(self):
+        return f"{self.run_id} {self.major_code}"
 
 
 class Snapshot(models.Model):
@@ -170,3 +208,35 @@ class Alert(models.Model):
 
     def __str__(self):
         return f"{self.program} {self.year}"
+
+
+class Scenario(models.Model):
+    """A what-if plan (SPEC 4.3): named program changes on top of a base period, kept by the bureau and
+    shared by link. `changes` is the API's list of {"action": "open" | "set_intake" | "close", …}."""
+
+    name = models.CharField(_("方案名称"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+    year = models.PositiveIntegerField(_("基准年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    quarter = models.PositiveSmallIntegerField(_("基准季度"), validators=QUARTER_VALIDATORS)
+    changes = models.JSONField(_("专业调整"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
+
+    objects = ScenarioQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("规划方案")
+        verbose_name_plural = _("规划方案")
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self):
+        return self.name

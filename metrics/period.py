@@ -48,6 +48,8 @@ class PeriodResult:
 
     snapshots: list[dict]
     supply_demand: list[dict]
+    supply_demand_majors: list[dict]
+    items_without_major: int
     alerts: list[dict]
 
 
@@ -67,6 +69,7 @@ def compute_period(year: int, quarter: int, *, on_progress: Callable[[int], None
             time.sleep(delay)
         if on_progress:
             on_progress(done)
+    majors, items_without_major = engine.supply_demand_major_rows(frames)
     return PeriodResult(
         snapshots=[
             {
@@ -82,5 +85,7 @@ def compute_period(year: int, quarter: int, *, on_progress: Callable[[int], None
             for row in table.itertuples(index=False)
         ],
         supply_demand=engine.supply_demand_rows(frames),
+        supply_demand_majors=majors,
+        items_without_major=items_without_major,
         alerts=engine.program_alerts(frames),
     )

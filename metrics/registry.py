@@ -53,6 +53,8 @@ METRICS: tuple[MetricDef, ...] = (
     MetricDef(Metric.TRAINING_HEADCOUNT, COUNT, ALL_SCOPES, engine.training_headcount),
     MetricDef(Metric.DEMAND_FULFILMENT_RATE, RATIO, NO_COLLEGE, engine.demand_fulfilment_rate),
     MetricDef(Metric.POLICY_REACH, RATIO, NO_COLLEGE, engine.policy_reach),
+    MetricDef(Metric.PRIORITY_MAJOR_SHARE, RATIO, ALL_SCOPES, engine.priority_major_share),
+    MetricDef(Metric.FILING_RATE, RATIO, NO_COLLEGE, engine.filing_rate),
 )
 BY_KEY = {m.key.value: m for m in METRICS}
 RATIO_METRICS = frozenset(m.key.value for m in METRICS if m.is_ratio)

@@ -39,3 +39,10 @@ class AlertQuerySet(ScopedQuerySet):
         if role == Role.COLLEGE:
             return Q(program__college_id=college_id_of(user))
         return NOTHING
+
+
+class ScenarioQuerySet(ScopedQuerySet):
+    """What-if scenarios are the bureau's planning work: the bureau keeps them, agencies read them."""
+
+    def _view_q(self, user, role):
+        return EVERYTHING if role in (Role.BUREAU, Role.AGENCY) else NOTHING

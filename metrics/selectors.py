@@ -51,10 +51,10 @@ def latest_run(year: int, quarter: int, status: str | None = RunStatus.SUCCEEDED
 
 
 def supply_demand_table(year: int, quarter: int, scope_type: str = ScopeType.CITY, scope_id: str = "") -> list[dict]:
-    """Per-cluster demand, supply and gap (demand − supply) of one scope, from the period's latest succeeded run.
+    """Per-cluster headcounts (SPEC 4.2) of one scope, from the period's latest succeeded run.
 
-    Rows are the key clusters in their order, then "other"; each has cluster, cluster_name,
-    demand, supply, gap. Empty when the period has no succeeded run.
+    Rows are the key clusters in their order, then "other"; each has the columns SUPPLY_DEMAND_COLUMNS.
+    Empty when the period has no succeeded run.
     """
     run = latest_run(year, quarter)
     if run is None:
@@ -62,7 +62,20 @@ def supply_demand_table(year: int, quarter: int, scope_type: str = ScopeType.CIT
     return list(supply_demand_rows(run, scope_type, scope_id))
 
 
-SUPPLY_DEMAND_COLUMNS = ("scope_type", "scope_id", "cluster", "cluster_name", "demand", "supply", "gap")
+SUPPLY_DEMAND_COLUMNS = (
+    "scope_type",
+    "scope_id",
+    "scope_name",
+    "cluster",
+    "cluster_name",
+    "demand",
+    "graduates",
+    "local_graduates",
+    "gap",
+    "forecast_1",
+    "forecast_2",
+    "forecast_3",
+)
 
 
 def supply_demand_rows(run: MetricRun, scope_type: str | None = ScopeType.CITY, scope_id: str = ""):

@@ -16,7 +16,7 @@ from programs.choices import EnrollmentStatus
 
 from . import period, registry
 from .choices import AlertStatus, RunStatus
-from .models import Alert, MetricRun, Snapshot, SupplyDemandRow
+from .models import Alert, MetricRun, Snapshot, SupplyDemandMajorRow, SupplyDemandRow
 
 logger = logging.getLogger(__name__)
 
@@ -123,14 +123,18 @@ def _store(run: MetricRun, result: period.PeriodResult) -> None:
         Snapshot,
         [Snapshot(year=run.year, quarter=run.quarter, computed_at=now, run=run, **row) for row in result.snapshots],
     )
-    SupplyDemandRow.objects.filter(run=run).delete()  # a task delivered twice stores its table once
+    # A task delivered twice stores its tables once.
+    SupplyDemandRow.objects.filter(run=run).delete()
+    SupplyDemandMajorRow.objects.filter(run=run).delete()
     bulk.create(SupplyDemandRow, [SupplyDemandRow(run=run, **row) for row in result.supply_demand])
+    bulk.create(SupplyDemandMajorRow, [SupplyDemandMajorRow(run=run, **row) for row in result.supply_demand_majors])
     _raise_alerts(run, result.alerts)
     MetricRun.objects.filter(pk=run.pk).update(
         status=RunStatus.SUCCEEDED,
         finished_at=timezone.now(),
         heartbeat_at=timezone.now(),
         progress_done=PROGRESS_TOTAL,
+        items_without_major=result.items_without_major,
         error="",
     )
 

@@ -88,3 +88,83 @@ class Major(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class District(models.Model):
+    """A 区县 of the city (GB/T 2260 code). The bureau keeps the list; every college's and enterprise's
+    district is one of these names."""
+
+    code = models.CharField(
+        _("区划代码"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6}$", _("区划代码应为6位数字（GB/T 2260）。"))],
+        help_text=_("GB/T 2260，如 320803；由名称生成的区县可暂不填写"),
+    )
+    name = models.CharField(_("区县名称"), max_length=50, unique=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("区县")
+        verbose_name_plural = _("区县")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="district_code_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PriorityMajor(models.Model):
+    """An entry of the 优先发展专业目录: a major, optionally for a cluster, in force from a date (and until one).
+
+    In the directory on date D: effective_from ≤ D and (effective_to empty or effective_to ≥ D).
+    """
+
+    major = models.ForeignKey(
+        Major,
+        verbose_name=_("专业"),
+        to_field="code",
+        db_column="major_code",
+        on_delete=models.PROTECT,
+        related_name="priority_entries",
+    )
+    cluster = models.ForeignKey(
+        IndustryCluster,
+        verbose_name=_("产业集群"),
+        to_field="code",
+        db_column="cluster_code",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="priority_majors",
+    )
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("含当日；留空为长期有效"))
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("优先发展专业")
+        verbose_name_plural = _("优先发展专业目录")
+        ordering = ["major_id", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["major", "effective_from"], name="one_priority_entry_per_major_and_start"),
+            models.CheckConstraint(
+                name="priority_major_ends_after_start",
+                condition=models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=models.F("effective_from")),
+                violation_error_message=_("失效日期不能早于生效日期。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.major_id} {self.effective_from}–{self.effective_to or ''}"
+
+    def clean(self):
+        if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("失效日期不能早于生效日期。")})

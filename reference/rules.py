@@ -1,5 +1,7 @@
 """Per-row rules of reference data that the services (pages, API, admin) and the bundle import both apply.
 
+- A college's or enterprise's district is one of the bureau's districts (SPEC 2); a bundle without
+  districts.csv brings its districts with the names it uses (exchange), otherwise an unknown name is refused.
 - Key clusters may not share an industry (SPEC 2): no code of one may match a code of another by prefix.
   The message names both codes and the other cluster by name and code.
 """
@@ -22,3 +24,12 @@ def cluster_overlap_error(codes, other_key_clusters) -> str | None:
                 "theirs": clash[1],
             }
     return None
+
+
+def district_error(name: str) -> str | None:
+    """The message for a district name that is not in the bureau's list, or None."""
+    from .models import District
+
+    if not name or District.objects.filter(name=name).exists():
+        return None
+    return _("区县「%(name)s」不在教育局维护的区县列表中。") % {"name": name}

@@ -31,6 +31,25 @@ def _tasks_in_process_unless_broker_test(request):
     app.conf.update(CELERY_TASK_ALWAYS_EAGER=previous)
 
 
+# The districts of the test city (SPEC 2: the bureau keeps the list; colleges and enterprises name one).
+DISTRICTS = ["清江浦区", "淮阴区", "淮安区", "洪泽区", "涟水县"]
+
+
+@pytest.fixture(autouse=True)
+def _districts(request):
+    """Every test that uses the database starts with the city's districts, as a bureau would have them."""
+    if not {"db", "transactional_db", "django_db_reset_sequences"} & set(request.fixturenames) and not (
+        request.node.get_closest_marker("django_db")
+    ):
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    from reference.models import District
+
+    District.objects.bulk_create(
+        [District(name=name, order=i) for i, name in enumerate(DISTRICTS, start=1)], ignore_conflicts=True
+    )
+
+
 def _user(username, role, **owner):
     profile = f.ProfileFactory(user=f.UserFactory(username=username), role=role, **owner)
     return profile.user

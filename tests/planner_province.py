@@ -8,8 +8,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from metrics.headcounts import Clusters, HeadcountInputs
+from metrics.headcounts import HeadcountInputs
 from metrics.planner import PlannerBase, PlannerInputs
+from reference.matching import KeyClusters
 
 YEAR, QUARTER = 2025, 2
 SCHOOLINGS = ["secondary", "3yr_higher", "5yr_higher", "bachelor"]
@@ -18,7 +19,7 @@ SCHOOLINGS = ["secondary", "3yr_higher", "5yr_higher", "bachelor"]
 def province(seed: int = 7, programs: int = 12_000, colleges: int = 400, districts: int = 100, clusters: int = 10):
     rng = np.random.default_rng(seed)
     cluster_codes = [f"K{i:02d}" for i in range(clusters)]
-    key = Clusters(
+    key = KeyClusters(
         codes=cluster_codes,
         names={c: f"集群{c}" for c in cluster_codes},
         industry_codes={c: [f"C{20 + 2 * i}", f"C{21 + 2 * i}"] for i, c in enumerate(cluster_codes)},

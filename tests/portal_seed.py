@@ -23,8 +23,22 @@ CITY = {
     "local_retention_rate": [0.80, None, 0.86],
 }
 SUPPLY_DEMAND = [
-    {"cluster": "CL-NEV", "cluster_name": "新能源汽车及零部件", "demand": 120.0, "supply": 80.0, "gap": 40.0},
-    {"cluster": "other", "cluster_name": "其他", "demand": 30.0, "supply": 50.0, "gap": -20.0},
+    {
+        "cluster": "CL-NEV",
+        "cluster_name": "新能源汽车及零部件",
+        "demand": 120.0,
+        "graduates": 100.0,
+        "local_graduates": 80.0,
+        "gap": 40.0,
+    },
+    {
+        "cluster": "other",
+        "cluster_name": "其他",
+        "demand": 30.0,
+        "graduates": 60.0,
+        "local_graduates": 50.0,
+        "gap": -20.0,
+    },
 ]
 
 
@@ -70,7 +84,7 @@ def seed_dashboard(*, overdue: int = 3):
                     scope_type="college",
                     scope_id=COLLEGE_CODE,
                     position=i,
-                    **(row | {"demand": 0.0, "gap": -row["supply"]}),
+                    **(row | {"demand": 0.0, "gap": -row["local_graduates"]}),
                 )
                 for i, row in enumerate(SUPPLY_DEMAND)
             ]

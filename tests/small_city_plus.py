@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics.headcounts import COUNTED_LIST_STATUSES, Clusters, HeadcountInputs
+from demand.choices import COUNTED_LIST_STATUSES
+from metrics.headcounts import HeadcountInputs
+from reference.matching import KeyClusters
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
 BUNDLE = EXAMPLES / "small-city-plus"
@@ -37,7 +39,7 @@ def bundle() -> dict:
     clusters_csv = _csv("clusters")
     key = clusters_csv[clusters_csv["is_key"] == "1"].assign(order=lambda f: f["order"].astype(int))
     key = key.sort_values(["order", "code"])
-    clusters = Clusters(
+    clusters = KeyClusters(
         codes=key["code"].tolist(),
         names=dict(zip(key["code"], key["name"], strict=True)),
         industry_codes={c: _codes(i) for c, i in zip(key["code"], key["industry_codes"], strict=True)},

@@ -302,9 +302,9 @@ RESOURCES = {
             "established_on": "2023-03-01",
         },
         ("certified", False),
-        # The enterprise reads a base it shares but may neither create one for the college nor edit it.
-        enterprise=(200, 200, 400, 403, 403),
-        other_enterprise=OUTSIDER,
+        # The enterprise reads a base that names it; bases are kept by colleges and the bureau (scoping.py).
+        enterprise=(200, 200, 403, 403, 403),
+        other_enterprise=HIDDEN,
     ),
     "order-classes": college_rows(
         lambda w, n: f.OrderClassFactory(program=_program(w, n), enterprise=w.enterprise),

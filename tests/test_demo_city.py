@@ -51,6 +51,7 @@ def test_city_has_the_promised_sizes(seeded):
         "industry": 113,
         "industrycluster": 10,
         "major": 69,
+        "district": 7,
         "college": 20,
         "program": 298,
         "programyear": 1170,

@@ -1,4 +1,4 @@
-"""SPEC §4.2 (headcounts and forecast), priority_major_share and filing_rate as pure functions:
+"""SPEC §4.2 (headcounts and forecast) as pure functions:
 the small-city-plus figures for 2024 Q4 and 2025 Q2, plus hand-checked edge cases. No database."""
 
 import math
@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from metrics import headcounts as hc
+from reference.matching import KeyClusters
 from tests import small_city_plus as scp
 
 FIELDS = ["demand", "graduates", "local_graduates", "gap", "forecast_1", "forecast_2", "forecast_3"]
@@ -83,32 +84,6 @@ def test_supply_demand_by_major_reproduces_every_expected_figure(year, quarter):
     assert result.items_without_major == int(rows[in_window]["major_code"].isna().sum()) > 0
 
 
-@pytest.mark.parametrize(("year", "quarter"), scp.PERIODS)
-def test_priority_major_share_and_filing_rate_snapshots(year, quarter):
-    b = scp.bundle()
-    share = hc.priority_major_share(
-        b["programs"],
-        b["priority_majors"],
-        hc.quarter_end(year, quarter),
-        b["districts"],
-        b["colleges"]["college_code"],
-    ).set_index(["scope_type", "scope_id"])
-    filing = hc.filing_rate(b["enterprises"], b["lists"], year, quarter, b["districts"]).set_index(
-        ["scope_type", "scope_id"]
-    )
-    expected = [r for r in scp.expected()["snapshots"] if (r["year"], r["quarter"]) == (year, quarter)]
-    tables = {"priority_major_share": share, "filing_rate": filing}
-    for metric, table in tables.items():
-        keys = {(r["scope_type"], r["scope_key"]) for r in expected if r["metric"] == metric}
-        assert set(table.index) == keys, metric
-    mismatches = []
-    for r in expected:
-        value = tables[r["metric"]].loc[(r["scope_type"], r["scope_key"]), "value"]
-        if not close(value, r["value"]):
-            mismatches.append((r["metric"], r["scope_type"], r["scope_key"], value, r["value"]))
-    assert mismatches == []
-
-
 def test_demand_quarters_cross_the_year_boundary():
     assert hc.demand_quarters(2025, 2) == [(2024, 3), (2024, 4), (2025, 1), (2025, 2)]
     assert hc.demand_quarters(2024, 4) == [(2024, 1), (2024, 2), (2024, 3), (2024, 4)]
@@ -119,7 +94,7 @@ def test_demand_quarters_cross_the_year_boundary():
 
 
 def toy_inputs(**overrides) -> hc.HeadcountInputs:
-    clusters = hc.Clusters(
+    clusters = KeyClusters(
         codes=["A", "B"], names={"A": "甲", "B": "乙"}, industry_codes={"A": ["C36"], "B": ["C39", "I65"]}
     )
     d = pd.Timestamp
@@ -249,45 +224,3 @@ def test_empty_city_gives_zero_rows():
     assert len(table) == (1 + 3 + 2) * 3
     assert (table[FIELDS] == 0).all().all()
     assert hc.supply_demand_by_major(inputs).rows.empty
-
-
-def test_priority_share_dates_and_null():
-    d = pd.Timestamp
-    programs = toy_inputs().programs.assign(closed_on=[pd.NaT, d("2024-12-31"), pd.NaT, pd.NaT, pd.NaT])
-    directory = pd.DataFrame(
-        {
-            "major_code": ["m1", "m3", "m4"],
-            "effective_from": [d("2024-12-31"), d("2020-01-01"), d("2025-01-01")],
-            "effective_to": [pd.NaT, d("2024-12-31"), pd.NaT],
-        }
-    )
-    share = hc.priority_major_share(programs, directory, d("2024-12-31"), ["东区", "西区", "北区"], ["K1", "K2"])
-    share = share.set_index(["scope_type", "scope_id"])
-    # Active at E: 1 (m1, listed from E), 3 (m3, listed to E), 4 (m4, not yet); 2 closed on E.
-    assert share.loc[("city", ""), ["numerator", "denominator"]].tolist() == [2, 3]
-    assert share.loc[("district", "东区"), "value"] == 1.0
-    assert share.loc[("district", "西区"), "value"] == 0.5
-    assert share.loc[("district", "北区"), "value"] is None
-
-
-def test_filing_rate_key_enterprises_only():
-    enterprises = pd.DataFrame(
-        {
-            "enterprise": ["e1", "e2", "e3", "e4"],
-            "district": ["东区", "东区", "西区", "西区"],
-            "tags": [["chain_leader"], "above_scale;specialized", [], "little_giant"],
-        }
-    )
-    lists = pd.DataFrame(
-        {
-            "enterprise": ["e1", "e2", "e3", "e4"],
-            "year": [2024, 2024, 2024, 2024],
-            "quarter": [4, 3, 4, 4],
-            "status": ["accepted", "submitted", "submitted", "draft"],
-        }
-    )
-    rate = hc.filing_rate(enterprises, lists, 2024, 4, ["东区", "西区", "北区"]).set_index(["scope_type", "scope_id"])
-    assert rate.loc[("city", ""), ["numerator", "denominator"]].tolist() == [1, 3]
-    assert rate.loc[("district", "东区"), "value"] == 0.5
-    assert rate.loc[("district", "西区"), "value"] == 0.0
-    assert rate.loc[("district", "北区"), "value"] is None

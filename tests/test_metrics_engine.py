@@ -154,11 +154,14 @@ def test_supply_demand_table_kept_with_the_run(supply_and_demand):
 
     table = {row["cluster"]: row for row in supply_demand_table(2025, 2)}
     assert list(table) == ["NEV", "ELEC", "other"]
-    assert (table["NEV"]["demand"], table["NEV"]["supply"], table["NEV"]["gap"]) == (30, 40, -10)
-    assert (table["ELEC"]["demand"], table["ELEC"]["supply"], table["ELEC"]["gap"]) == (20, 20, 0)
-    assert (table["other"]["demand"], table["other"]["supply"], table["other"]["gap"]) == (0, 20, -20)
+    assert (table["NEV"]["demand"], table["NEV"]["graduates"]) == (30, 40)
+    # SPEC 4.2: demand of the four quarters ending with 2025Q2 (Q1's 99 too), cancelled items left out.
+    assert (table["ELEC"]["demand"], table["ELEC"]["graduates"]) == (10 + 99, 20)
+    assert (table["other"]["demand"], table["other"]["graduates"]) == (0, 20)
+    for row in table.values():  # SPEC 4.2: what local graduates leave of the demand
+        assert row["gap"] == row["demand"] - row["local_graduates"]
     college = {row["cluster"]: row["demand"] for row in supply_demand_table(2025, 2, "college", "13291")}
-    assert college == {"NEV": 30, "ELEC": 20, "other": 0}
+    assert college == {"NEV": 30, "ELEC": 10 + 99, "other": 0}  # the city's demand of the four quarters
 
 
 def test_supply_demand_match_empty_demand_is_null(two_colleges):
@@ -371,10 +374,11 @@ def test_every_scope_gets_every_metric_of_its_kind(two_colleges):
         ("college", "13290"),
         ("college", "13291"),
     }
-    assert len(by_scope[("city", "")]) == 14
+    assert len(by_scope[("city", "")]) == 16
     assert by_scope[("district", "涟水县")] == by_scope[("city", "")]
     assert by_scope[("college", "13290")] == by_scope[("city", "")] - {
         "integration_enterprises",
         "demand_fulfilment_rate",
         "policy_reach",
+        "filing_rate",
     }

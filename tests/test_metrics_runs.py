@@ -48,7 +48,7 @@ def test_run_records_status_progress_and_timings(city):
     assert run.progress_done == run.progress_total == len(registry.METRICS) + 1
     assert run.started_at <= run.finished_at
     assert run.error == ""
-    assert Snapshot.objects.filter(run=run).count() == 14 * 2 + 11  # city + 1 district, 1 college
+    assert Snapshot.objects.filter(run=run).count() == 16 * 2 + 12  # city + 1 district, 1 college
 
 
 def test_rerun_replaces_the_period_with_identical_values(city):
@@ -108,7 +108,7 @@ def test_a_run_is_claimed_once(city):
     assert services.metric_run_execute(run_id=run.id) is None
     run.refresh_from_db()
     assert run.status == "succeeded"
-    assert Snapshot.objects.filter(run=run).count() == 39
+    assert Snapshot.objects.filter(run=run).count() == 44
 
 
 def test_create_validates_the_period(db):
@@ -167,7 +167,7 @@ def test_enqueue_waits_for_commit_then_the_task_computes(city, django_capture_on
 
     run.refresh_from_db()
     assert run.status == "succeeded"
-    assert Snapshot.objects.filter(run=run).count() == 39
+    assert Snapshot.objects.filter(run=run).count() == 44
 
 
 def test_beat_tasks_compute_current_and_closed_quarter(city):
@@ -271,7 +271,7 @@ def test_alert_decision_is_validated_and_final(programs, bureau_user):
 
 def test_seed_targets_carry_their_policy_clauses(db):
     targets = {t.metric: t for t in Target.objects.all()}
-    assert len(targets) == 10
+    assert len(targets) == 12
     assert (targets["alignment_rate"].comparator, targets["alignment_rate"].threshold) == (">=", 0.8)
     assert "第三条" in targets["alignment_rate"].source
     assert targets["order_classes"].annual and targets["training_headcount"].annual
@@ -346,7 +346,7 @@ def test_selectors_read_snapshots(city, django_assert_num_queries):
     assert trend == [(2024, 4, 1.0), (2025, 2, 1.0)]
     assert selectors.trend("in_field_rate", "college", "13290") == [(2024, 4, None), (2025, 2, 0.8)]
     current = selectors.period_snapshots(2025, 2)
-    assert len(current) == 14 and current["local_retention_rate"].value == 0.9
+    assert len(current) == 16 and current["local_retention_rate"].value == 0.9
     assert selectors.period_scopes(2025, 2, "college") == [("13290", "甲职业技术学院")]
     assert selectors.supply_demand_table(2023, 1) == []
 

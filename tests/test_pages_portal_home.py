@@ -79,11 +79,11 @@ def test_bureau_home_supply_demand_alerts_and_overdue(client, bureau_user, city)
     client.force_login(bureau_user)
     response = client.get(reverse("home"))
     table = response.context["supply_demand"]
-    assert [(r["cluster_name"], r["demand"], r["supply"], r["gap"]) for r in table["rows"]] == [
+    assert [(r["cluster_name"], r["demand"], r["local_graduates"], r["gap"]) for r in table["rows"]] == [
         ("新能源汽车及零部件", 120.0, 80.0, 40.0),
         ("其他", 30.0, 50.0, -20.0),
     ]
-    assert (table["demand"], table["supply"], table["gap"]) == (150.0, 130.0, 20.0)
+    assert (table["demand"], table["local_graduates"], table["gap"]) == (150.0, 130.0, 20.0)
     assert response.context["open_alerts_count"] == 1
     assert [a.pk for a in response.context["open_alerts"]] == [city["open_alert"].pk]
     # Only open items of submitted/accepted lists past their due date, oldest first.

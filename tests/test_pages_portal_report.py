@@ -46,6 +46,8 @@ def test_report_has_targets_one_sheet_per_metric_and_supply_demand(client, burea
         "职工技能培训人次",
         "企业需求销号率",
         "惠企政策应知尽知率",
+        "优先发展专业占比",
+        "重点企业清单报送率",
         "供需对照",
     ]
     assert len(book.sheetnames) == len(Metric.choices) + 2
@@ -89,10 +91,10 @@ def test_targets_and_supply_demand_sheets(client, bureau_user, city):
     assert targets[6][0] == "重点产业领域专业覆盖率" and targets[6][4] is None and targets[6][6] == "暂无数据"
     supply = _rows(book["供需对照"])
     assert supply[2:] == [
-        ("全市", None, "新能源汽车及零部件", 120, 80, 40),
-        ("全市", None, "其他", 30, 50, -20),
-        ("院校", COLLEGE_CODE, "新能源汽车及零部件", 0, 80, -80),
-        ("院校", COLLEGE_CODE, "其他", 0, 50, -50),
+        ("全市", None, "新能源汽车及零部件", 120, 100, 80, 40),
+        ("全市", None, "其他", 30, 60, 50, -20),
+        ("院校", COLLEGE_CODE, "新能源汽车及零部件", 0, 100, 80, -80),
+        ("院校", COLLEGE_CODE, "其他", 0, 60, 50, -50),
     ]
 
 

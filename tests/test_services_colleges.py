@@ -163,9 +163,9 @@ def test_college_admin_cannot_save_rows_into_another_college(other_college, coll
 def test_colleges_are_created_by_the_bureau_and_edited_by_their_admin(college, college_user, bureau_user):
     with pytest.raises(PermissionDenied):
         services.college_save(
-            instance=College(code="99999", name="新学院", kind="higher", district="x"), by=college_user
+            instance=College(code="99999", name="新学院", kind="higher", district="洪泽区"), by=college_user
         )
-    services.college_save(instance=College(code="99999", name="新学院", kind="higher", district="x"), by=bureau_user)
+    services.college_save(instance=College(code="99999", name="新学院", kind="higher", district="洪泽区"), by=bureau_user)
 
     college.name = "淮安新名称职业技术学院"
     services.college_save(instance=college, by=college_user)
@@ -173,11 +173,15 @@ def test_colleges_are_created_by_the_bureau_and_edited_by_their_admin(college, c
     assert College.objects.get(pk=college.pk).name == "淮安新名称职业技术学院"
 
 
-def test_enterprise_keeps_its_own_base_only(enterprise, enterprise_user, other_enterprise, college):
+def test_training_bases_are_kept_by_colleges_and_the_bureau_not_enterprises(
+    enterprise, enterprise_user, other_enterprise, college, bureau_user
+):
     own = TrainingBase(
         code="TB901", name="厂中校", enterprise=enterprise, kind="factory_school", established_on=D(2023, 1, 1)
     )
-    services.training_base_save(instance=own, by=enterprise_user)
+    with pytest.raises(PermissionDenied):
+        services.training_base_save(instance=own, by=enterprise_user)
+    services.training_base_save(instance=own, by=bureau_user)  # a base of an enterprise alone: the bureau's
 
     shared = TrainingBase(
         code="TB902",
