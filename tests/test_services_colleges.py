@@ -165,7 +165,9 @@ def test_colleges_are_created_by_the_bureau_and_edited_by_their_admin(college, c
         services.college_save(
             instance=College(code="99999", name="新学院", kind="higher", district="洪泽区"), by=college_user
         )
-    services.college_save(instance=College(code="99999", name="新学院", kind="higher", district="洪泽区"), by=bureau_user)
+    services.college_save(
+        instance=College(code="99999", name="新学院", kind="higher", district="洪泽区"), by=bureau_user
+    )
 
     college.name = "淮安新名称职业技术学院"
     services.college_save(instance=college, by=college_user)
