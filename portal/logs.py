@@ -45,7 +45,8 @@ class JsonFormatter(logging.Formatter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.zone = ZoneInfo(settings.TIME_ZONE)
+        # Gunicorn's master configures its log handlers before Django's settings are loaded.
+        self.zone = ZoneInfo(settings.TIME_ZONE if settings.configured else "Asia/Shanghai")
 
     def format(self, record):
         moment = datetime.datetime.fromtimestamp(record.created, tz=self.zone)
