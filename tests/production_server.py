@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
