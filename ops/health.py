@@ -64,7 +64,7 @@ def check_broker() -> dict:
 
     started = time.perf_counter()
     try:
-        with app.connection_for_write() as connection:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
             connection.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_S)
     except Exception as exc:
         return {"ok": False, "configured": True, "error": _error(exc)}

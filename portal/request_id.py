@@ -5,6 +5,8 @@ import contextvars
 import re
 import uuid
 
+from django.core.signals import request_finished
+
 # The request being served in this thread or task, for the log filter; None outside requests.
 current_request = contextvars.ContextVar("current_request", default=None)
 
@@ -26,10 +28,16 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         request.request_id = request_id_of(request)
-        token = current_request.set(request)
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request.reset(token)
+        # Kept until request_finished rather than reset on the way out: Django logs a 4xx response
+        # ("Not Found: …") after the last middleware has returned.
+        current_request.set(request)
+        response = self.get_response(request)
         response[HEADER] = request.request_id
         return response
+
+
+def _forget_request(**kwargs):
+    current_request.set(None)
+
+
+request_finished.connect(_forget_request, dispatch_uid="portal-request-id")
