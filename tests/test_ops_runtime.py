@@ -66,7 +66,7 @@ def test_json_log_line_carries_shanghai_time_request_id_user_and_role(bureau_use
     request = RequestFactory().get("/")
     request.request_id = "abc123"
     request.user = bureau_user
-    bureau_user.profile  # loaded by the request already (a log line never queries)
+    assert bureau_user.profile.role == "bureau"  # loaded by the request already (a log line never queries)
     token = current_request.set(request)
     try:
         line = json_line(logging.LogRecord("portal", logging.WARNING, __file__, 1, "清单 %s 已退回", ("7",), None))
@@ -169,12 +169,14 @@ REPLICA_SCRIPT = textwrap.dedent(
 
     client = Client(HTTP_AUTHORIZATION="Token " + sys.argv[1])
     seen = {}
+    run = {"year": 2026, "quarter": 1}
     for label, call in [
         ("api_get", lambda: client.get("/api/v1/enterprises/")),
-        ("api_post", lambda: client.post("/api/v1/metric-runs/", {"year": 2026, "quarter": 1}, content_type="application/json")),
+        ("api_post", lambda: client.post("/api/v1/metric-runs/", run, content_type="application/json")),
     ]:
-        with CaptureQueriesContext(connections["default"]) as primary, CaptureQueriesContext(connections["replica"]) as replica:
-            status = call().status_code
+        with CaptureQueriesContext(connections["default"]) as primary:
+            with CaptureQueriesContext(connections["replica"]) as replica:
+                status = call().status_code
         seen[label] = {"status": status, "primary": [q["sql"] for q in primary], "replica": [q["sql"] for q in replica]}
     print(json.dumps(seen))
     """
