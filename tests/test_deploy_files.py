@@ -46,3 +46,15 @@ def test_units_run_the_files_that_exist():
         for path in re.findall(r"deploy/[\w.-]+\.(?:py|conf|sh)\b", text):
             assert (ROOT / path).exists(), f"{unit.name} names {path}"
     assert "-c deploy/gunicorn.conf.py" in (DEPLOY / "portal-web.service").read_text()
+
+
+def test_sentry_is_initialised_when_a_dsn_is_set(tmp_path):
+    code = "import django; django.setup(); import sentry_sdk; print(sentry_sdk.get_client().is_active())"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        "SENTRY_DSN": "https://public@127.0.0.1:9/1",  # never reached: nothing is reported here
+    }
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "True", result.stderr
