@@ -15,9 +15,11 @@ class PasswordChangeRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        session = getattr(request, "session", None)
-        if session is not None and session.get(SESSION_FLAG) and request.user.is_authenticated:
-            target = reverse("accounts:password_change")
-            if request.path != target and not request.path.startswith(_ALLOWED_PREFIXES):
-                return redirect(target)
+        # The path first: an API request authenticated by token never loads a session here.
+        if not request.path.startswith(_ALLOWED_PREFIXES):
+            session = getattr(request, "session", None)
+            if session is not None and session.get(SESSION_FLAG) and request.user.is_authenticated:
+                target = reverse("accounts:password_change")
+                if request.path != target:
+                    return redirect(target)
         return self.get_response(request)

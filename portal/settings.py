@@ -224,7 +224,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
 # Production serves what `collectstatic` wrote: names carry a content hash, so WhiteNoise sends them
-# gzip/brotli-compressed with a year-long `immutable` cache header; a new release gets new names.
+# compressed (gzip; Brotli too with the brotli package) with a year-long `immutable` cache header;
+# a new release gets new names.
 # Development and tests keep unhashed names (no manifest needed) and read the apps' folders directly.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
