@@ -1,7 +1,7 @@
 """/healthz and /readyz for load balancers, systemd and monitoring: JSON, no login, no secrets.
 
 /healthz: the process answers (no database). /readyz: the database answers and has every migration,
-the broker answers when one is configured, and how old the latest succeeded metric run is.
+the replica and the broker answer when configured, and how old the latest succeeded metric run is.
 503 when the portal cannot serve (database unreachable or not migrated); a broker that is down or a
 stale metric run is reported ("degraded") but keeps the web process in rotation, since pages still work.
 
@@ -20,6 +20,7 @@ from django.utils.cache import add_never_cache_headers
 
 from metrics.choices import RunStatus
 from metrics.models import MetricRun
+from portal.db_router import REPLICA
 
 BROKER_TIMEOUT_S = 2
 # Migrations don't change under a running process once all are applied; checking them costs
@@ -32,10 +33,10 @@ def _error(exc: Exception) -> str:
     return type(exc).__name__
 
 
-def check_database() -> dict:
+def check_database(alias: str = DEFAULT_DB_ALIAS) -> dict:
     started = time.perf_counter()
     try:
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:
@@ -95,6 +96,9 @@ def readiness() -> tuple[int, dict]:
     checks = {"database": check_database()}
     if checks["database"]["ok"]:
         checks["migrations"] = check_migrations()
+    if REPLICA in settings.DATABASES:
+        # The API's reads fail without it, but pages and writes still work: degraded, not unavailable.
+        checks["replica"] = check_database(REPLICA)
     checks["broker"] = check_broker()
     if checks["database"]["ok"] and checks["migrations"]["ok"]:
         try:

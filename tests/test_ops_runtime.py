@@ -178,6 +178,7 @@ REPLICA_SCRIPT = textwrap.dedent(
             with CaptureQueriesContext(connections["replica"]) as replica:
                 status = call().status_code
         seen[label] = {"status": status, "primary": [q["sql"] for q in primary], "replica": [q["sql"] for q in replica]}
+    seen["readyz_replica"] = client.get("/readyz").json()["checks"]["replica"]
     print(json.dumps(seen))
     """
 )
@@ -213,3 +214,4 @@ def test_api_reads_go_to_the_replica_and_metric_runs_to_the_primary(transactiona
     assert not any("enterprises_enterprise" in sql for sql in get["primary"])
     assert any("authtoken_token" in sql for sql in get["primary"])  # sign-in data from the primary
     assert any("metrics_metricrun" in sql for sql in post["primary"]) and post["replica"] == []
+    assert seen["readyz_replica"]["ok"] is True
