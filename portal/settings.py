@@ -4,13 +4,17 @@ Nothing set: SQLite in var/, Celery tasks run in-process (the demo and a laptop)
 DATABASE_URL=postgres://… switches to PostgreSQL, CELERY_BROKER_URL=redis://… to a
 Redis broker with real workers. DJANGO_ENV=production (or DEBUG off) demands a
 secret key and allowed hosts and turns on the secure cookie and header settings.
+Every variable is listed in README "Configuration" and deploy/portal.env.example.
 """
 
 import os
+import sys
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,11 +39,35 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_admins(name: str) -> list[tuple[str, str]]:
+    """ADMINS from "Ops Team <ops@example.cn>, dba@example.cn" (name optional)."""
+    admins = []
+    for item in env_list(name):
+        display, address = parseaddr(item)
+        if "@" not in address:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an e-mail address")
+        admins.append((display or address, address))
+    return admins
+
+
+def env_proxy_header(name: str, default: str) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER from "X-Forwarded-Proto: https"; empty turns it off."""
+    value = os.environ.get(name, default).strip()
+    if not value:
+        return None
+    header, _sep, expected = value.partition(":")
+    if not header.strip() or not expected.strip():
+        raise ImproperlyConfigured(f"{name} must look like 'X-Forwarded-Proto: https'")
+    return "HTTP_" + header.strip().upper().replace("-", "_"), expected.strip()
+
+
 def database_from_url(url: str) -> dict:
     """Turn postgres://user:pass@host:port/name?opt=v or sqlite:///path into DATABASES['default']."""
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        # An unreachable server fails a request (and /readyz) in seconds instead of hanging for minutes.
+        options.setdefault("connect_timeout", str(env_int("DB_CONNECT_TIMEOUT", 5)))
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
@@ -95,11 +123,17 @@ INSTALLED_APPS = [
     "policies",
     "metrics",
     "exchange",
-    "bench",
+    "accounts",
+    "ops",
     "home",
+    "bench",
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id; probes are answered before the
+    # host check and the HTTPS redirect (a load balancer probes http://127.0.0.1:8000/healthz).
+    "portal.request_id.RequestIdMiddleware",
+    "ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -112,6 +146,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -139,7 +174,17 @@ DATABASES = {"default": database_from_url(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+# A streaming replica of the primary: the REST API's GET requests read from it (SPEC 9), everything
+# else — writes, pages, metric runs, workers, commands — stays on the primary (portal/db_router.py).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**database_from_url(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("ops.health.HealthCheckMiddleware") + 1, "portal.db_router.ApiReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 3600)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -162,6 +207,10 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# Behind nginx every request comes from 127.0.0.1: with TRUSTED_PROXY_COUNT=1 the client is the
+# address nginx appended to X-Forwarded-For (never a value the client sent itself).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "portal.proxy.client_ip"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -176,13 +225,22 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
+# Production serves what `collectstatic` wrote: names carry a content hash, so WhiteNoise sends them
+# compressed (gzip; Brotli too with the brotli package) with a year-long `immutable` cache header;
+# a new release gets new names.
+# Development and tests keep unhashed names (no manifest needed) and read the apps' folders directly.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_MAX_AGE = env_int("WHITENOISE_MAX_AGE", 0 if DEBUG else 3600)  # unhashed names (favicon links)
 
 # Uploads: bundles and demand-list workbooks are read only through the import path.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
@@ -200,13 +258,34 @@ CONTENT_SECURITY_POLICY = (
 )
 if PRODUCTION or not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Trust this header only when a proxy you run sets it (deploy/nginx-portal.conf overwrites it);
+    # set it empty when gunicorn faces clients directly.
+    SECURE_PROXY_SSL_HEADER = env_proxy_header("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto: https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+
+# E-mail: password resets, and tracebacks of server errors to ADMINS. Development prints mail to the console.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = env_str("EMAIL_SUBJECT_PREFIX", "[产教融合平台] ")
+ADMINS = env_admins("ADMINS")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -274,6 +353,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below (LOG_FORMAT=json too)
+# Queues by kind of work, so a long import or a mass mailing never holds up a metric run: a worker
+# started without -Q consumes all of them; deploy/ runs one worker per queue group (README "Deploying").
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "metrics", "imports", "notices")]
+CELERY_TASK_ROUTES = {
+    "metrics.tasks.*": {"queue": "metrics"},
+    "exchange.tasks.*": {"queue": "imports"},
+    "policies.tasks.*": {"queue": "notices"},
+    "accounts.tasks.*": {"queue": "notices"},
+}
 
 # Metrics: the city's name on city-scope snapshots; a running run without a heartbeat for
 # METRICS_STALE_AFTER_S is reaped as failed (its worker died). METRICS_TEST_DELAY_S is test-only:
@@ -282,11 +372,63 @@ CITY_NAME = env_str("CITY_NAME", "淮安市")
 METRICS_STALE_AFTER_S = env_int("METRICS_STALE_AFTER_S", 10 * 60)
 METRICS_TEST_DELAY_S = float(env_str("METRICS_TEST_DELAY_S", "0") or 0)
 
+# Retention (ops.retention, `manage.py prune_data`, nightly in beat). A period's latest succeeded run
+# is always kept whole; the supply–demand lines of runs superseded more than RETENTION_RUN_ROWS_DAYS ago
+# go. Login records older than RETENTION_AXES_DAYS go. Audit history older than RETENTION_HISTORY_DAYS
+# goes, except each object's latest record; empty or 0 keeps all history (the default).
+RETENTION_RUN_ROWS_DAYS = env_int("RETENTION_RUN_ROWS_DAYS", 30)
+RETENTION_AXES_DAYS = env_int("RETENTION_AXES_DAYS", 180)
+RETENTION_HISTORY_DAYS = env_int("RETENTION_HISTORY_DAYS", 0)
+
+# /readyz reports a metric run older than this as stale (nightly refresh: two days means it failed twice).
+READYZ_RUN_MAX_AGE_H = env_int("READYZ_RUN_MAX_AGE_H", 48)
+
+# Logs go to stderr (journald under systemd). LOG_FORMAT=json: one JSON object per line with the
+# request id, user id and role (portal/logs.py). Server errors mail ADMINS when DEBUG is off.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+_MANAGEMENT_COMMAND = Path(sys.argv[0]).name == "manage.py" and "runserver" not in sys.argv
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request": {"()": "portal.logs.RequestContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "portal.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler would print each line twice; the root handler prints it once.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        # Commands (migrate, prune_data, cron jobs) say what they do; axes' start-up banner and
+        # per-login INFO lines would bury it. Web and worker processes keep them.
+        "axes": {"level": "WARNING" if _MANAGEMENT_COMMAND else "INFO"},
+    },
 }
+
+# Optional error reporting: SENTRY_DSN needs sentry-sdk (in requirements.txt). No personal data is sent.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured("SENTRY_DSN is set but sentry-sdk is not installed (pip install sentry-sdk).")
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=DJANGO_ENV,
+        send_default_pii=False,
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("", include("portal.page_urls")),
 ]
 

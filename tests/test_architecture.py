@@ -17,6 +17,8 @@ FLOORS = {
     "policies": 5,
     "metrics": 6,
     "exchange": 7,
+    "ops": 7,
+    "accounts": 8,
     "home": 8,
     "bench": 8,  # a harness over every app's real code paths, the demo city included
 }

@@ -357,12 +357,18 @@ def test_setup_schedule_is_idempotent(db):
     call_command("setup_schedule")
     call_command("setup_schedule")
     tasks_by_name = {t.name: t for t in PeriodicTask.objects.select_related("crontab")}
-    assert set(tasks_by_name) == {"metrics: closed quarter", "metrics: current quarter", "metrics: reap stale runs"}
+    assert set(tasks_by_name) == {
+        "metrics: closed quarter",
+        "metrics: current quarter",
+        "metrics: reap stale runs",
+        "ops: prune data",
+    }
     closed = tasks_by_name["metrics: closed quarter"].crontab
     assert (closed.minute, closed.hour, closed.day_of_month, closed.month_of_year) == ("0", "2", "1", "1,4,7,10")
     assert str(closed.timezone) == "Asia/Shanghai"
     assert tasks_by_name["metrics: current quarter"].task == "metrics.tasks.refresh_current_quarter"
     assert tasks_by_name["metrics: reap stale runs"].crontab.minute == "*/10"
+    assert tasks_by_name["ops: prune data"].task == "ops.tasks.prune_data"
 
 
 def test_compute_metrics_command_prints_city_figures(city, capsys):

@@ -19,6 +19,7 @@ _MENUS = {
         (_("指标计算"), ["metrics:run_list"]),
         (_("预警"), ["metrics:alert_list"]),
         (_("API令牌"), ["api_tokens"]),
+        (_("开通账号"), ["accounts:bulk_create"]),
         (_("管理后台"), ["admin:index"]),
     ],
     Role.COLLEGE: [

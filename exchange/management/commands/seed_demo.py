@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from exchange import demo_city
@@ -16,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="先删除已有的业务数据")
 
     def handle(self, *args, seed, scale, reset, **options):
+        if settings.PRODUCTION:
+            # Demo accounts with a published password, and --reset deletes every domain row.
+            raise CommandError(
+                "DJANGO_ENV=production：拒绝生成演示数据（演示账号的密码是公开的，--reset 会删除全部业务数据）。"
+            )
         self.stdout.write(f"生成演示数据：scale={scale} seed={seed}")
         try:
             report = demo_city.seed(spec=demo_city.SCALES[scale], seed=seed, reset=reset, log=self.stdout.write)
