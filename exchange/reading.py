@@ -12,6 +12,7 @@ import datetime
 import difflib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,8 +107,19 @@ def _read_zip(data: bytes, label: str, log: ErrorLog, files) -> dict[str, Table]
         return {}
 
     def member(info):
-        # file_size is declared by the archive; checking it first stops a zip bomb from being inflated.
-        return lambda: None if _too_big(Path(info.filename).name, info.file_size, log) else archive.read(info)
+        # file_size is declared by the archive and binding (zipfile stops there and checks the CRC), so
+        # checking it first stops a zip bomb from being inflated.
+        def read():
+            if _too_big(Path(info.filename).name, info.file_size, log):
+                return None
+            try:
+                return archive.read(info)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+                # a bad CRC, data longer or shorter than declared, an unknown method or a password
+                log.add(Path(info.filename).name, 0, "", _("压缩包已损坏，无法读取。"))
+                return None
+
+        return read
 
     return _read_csv_members([(Path(info.filename).name, member(info)) for info in infos], log, files)
 

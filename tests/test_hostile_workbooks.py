@@ -217,3 +217,18 @@ def test_total_unpacked_size_is_limited():
     data = _book([["x" * 1000] for _ in range(100)])
     with pytest.raises(WorkbookRefused, match="解压后"):
         open_workbook(data, max_rows=1000, max_cols=5, max_unpacked=50_000)
+
+
+def test_zip_of_csv_files_lying_about_a_member_is_refused(tmp_path, capsys):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("colleges.csv", "code,name,kind,district\n13209,淮安技师学院,technician,淮安区\n")
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(_set_central_size(buffer.getvalue(), "colleges.csv", crc=0))
+    before = table_counts()
+
+    with pytest.raises(CommandError):
+        call_command("import_bundle", str(path))
+
+    assert capsys.readouterr().err.splitlines() == ["colleges.csv:0:: 压缩包已损坏，无法读取。"]
+    assert table_counts() == before
