@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from .drf import SearchFilter
+from .drf import JSONParser, SearchFilter
 from .roles import Action, Role, role_of
 
 
