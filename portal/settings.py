@@ -152,8 +152,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The client address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies (nginx, a load balancer)
+# in front, the address the outermost one saw (portal.client_ip). Used by the login lockout and by
+# the API's throttling (NUM_PROXIES); set it to exactly the number of proxies that append to
+# X-Forwarded-For, or clients can choose their own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 # Login brute force: lock a username+address pair after 5 failures for 15 minutes.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -233,6 +240,7 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "6000/min"),
     },
     "EXCEPTION_HANDLER": "portal.drf.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "产教融合管理平台 API",
