@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from portal.numbers import validate_finite
 from programs.models import Program
 
-from .choices import AlertStatus, Comparator, Metric, RunStatus, ScopeType
+from .choices import ACTIVE_STATUSES, AlertStatus, Comparator, Metric, RunStatus, ScopeType
 from .scoping import AlertQuerySet, MetricRunQuerySet, SnapshotQuerySet, TargetQuerySet
 
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
@@ -44,6 +44,14 @@ class MetricRun(models.Model):
         verbose_name_plural = _("指标计算任务")
         ordering = ["-queued_at", "-id"]
         indexes = [models.Index(fields=["year", "quarter", "status"])]
+        constraints = [
+            # One queued or running run per period: concurrent requests get the same run (services).
+            models.UniqueConstraint(
+                fields=["year", "quarter"],
+                condition=models.Q(status__in=ACTIVE_STATUSES),
+                name="one_active_run_per_period",
+            )
+        ]
 
     def __str__(self):
         return f"{self.year}Q{self.quarter} #{self.pk} {self.get_status_display()}"

@@ -23,6 +23,7 @@ from metrics.choices import AlertStatus, Metric, ScopeType, TargetStatus
 from metrics.engine import OTHER, RATIO_METRICS
 from metrics.models import Alert, Snapshot
 from metrics.selectors import latest_run, supply_demand_rows, targets_progress
+from metrics.services import current_period
 from policies.models import PolicyDelivery, PolicyFeedback
 
 from .templatetags.portal_ui import format_figure
@@ -67,11 +68,13 @@ def snapshot_periods(user=None) -> list[Period]:
 
 
 def choose_period(periods: list[Period], key: str | None) -> Period | None:
-    """The period named by `key` ("2025-2") when it has snapshots, else the latest one."""
+    """The period named by `key` ("2025-2") when it has snapshots, else the latest one that has begun."""
     for period in periods:
         if period.key == key:
             return period
-    return periods[0] if periods else None
+    # Runs of future quarters are refused now but may remain from before: never the default.
+    begun = [period for period in periods if (period.year, period.quarter) <= current_period()]
+    return begun[0] if begun else (periods[0] if periods else None)
 
 
 def _up_to(period: Period) -> Q:

@@ -384,8 +384,8 @@ RESOURCES = {
         lambda w: {"year": 2025, "quarter": 1},
         ("year", 2024),
         {
-            "bureau": (200, 200, 202, 405, 405),
-            **dict.fromkeys(["college", "other_college", "enterprise", "other_enterprise"], (200, 404, 403, 405, 405)),
+            "bureau": (200, 200, 202, 405, 204),
+            **dict.fromkeys(["college", "other_college", "enterprise", "other_enterprise"], (200, 404, 403, 405, 404)),
             "agency": READ_ONLY,
             "anonymous": ANON,
         },
