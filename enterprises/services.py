@@ -187,6 +187,12 @@ def _check_major_code(code: str) -> None:
             raise ValidationError({"major_code": _("专业代码 %(code)s 不在专业目录中。") % {"code": code}})
 
 
+def _check_due_on(item: DemandItem, by) -> None:
+    # An enterprise files what it needs from now on; the bureau (and a bundle import) may record history.
+    if not acts_as_bureau(by) and item.due_on and item.due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("期望完成日期不能早于今天。")})
+
+
 def _record(item: DemandItem, from_status: str, by, note: str = "") -> DemandItemEvent:
     return DemandItemEvent.objects.create(item=item, from_status=from_status, to_status=item.status, by=by, note=note)
 
@@ -203,6 +209,7 @@ def demand_item_create(*, demand_list: DemandList, by, **fields) -> DemandItem:
     if item.status == ItemStatus.FULFILLED and item.fulfilled_headcount is None:
         item.fulfilled_headcount = item.headcount
     _check_major_code(item.major_code)
+    _check_due_on(item, by)
     _save(item, by)
     _record(item, "", by)
     return item
@@ -213,8 +220,11 @@ def demand_item_update(*, item: DemandItem, by, **fields) -> DemandItem:
     """Change an item's content (not its status: see demand_item_transition / demand_item_fulfil)."""
     item.demand_list = _lock_list(item.demand_list)
     _check_enterprise_may_edit(item.demand_list, by)
+    due_on = item.due_on
     _set_fields(item, fields, ITEM_FIELDS)
     _check_major_code(item.major_code)
+    if item.due_on != due_on:
+        _check_due_on(item, by)
     return _save(item, by)
 
 
