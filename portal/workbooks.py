@@ -25,8 +25,10 @@ RATIO_CHECKED_FROM = 1024 * 1024
 MAX_RATIO = 200
 CHUNK = 1024 * 1024
 
-# A cell with a reference; group 3 is "/" for an empty self-closed cell (formatting only, no value).
-_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+# A cell reference attribute (only cells have an r="A1"; rows have r="1"); group 3 is "/" for an empty
+# self-closed cell (formatting only, no value). Anchored on the attribute, not on "<c", it scans
+# about twice as fast (12 MB of sheet, 260 000 cells: ~0.1 s).
+_CELL = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -68,7 +70,7 @@ class Workbook:
     def __init__(self, book, sizes: dict[str, tuple[int, int]]):
         self._book = book
         # openpyxl's read-only sheet knows which zip member it reads; the sizes were measured per member.
-        self.sheets = [Sheet(ws, *sizes.get(ws._worksheet_path, (0, 0))) for ws in book.worksheets]
+        self.sheets = [Sheet(ws, *sizes.get(ws._worksheet_path.lstrip("/"), (0, 0))) for ws in book.worksheets]
 
     @property
     def sheetnames(self) -> list[str]:
