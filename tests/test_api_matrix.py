@@ -10,6 +10,7 @@ Refused writes change nothing: the row count and the updated field are checked a
 Also here: list endpoints run a constant number of queries whatever the page size.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
@@ -228,7 +229,7 @@ RESOURCES = {
             "kind": "talent",
             "title": "新增技能人才需求",
             "headcount": 5,
-            "due_on": "2026-06-30",
+            "due_on": (timezone.localdate() + datetime.timedelta(days=90)).isoformat(),  # not in the past
         },
         ("title", "改过的需求"),
         {
