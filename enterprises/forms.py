@@ -301,7 +301,9 @@ class ItemUploadForm(forms.Form):
     def _read(self, upload) -> list[tuple[int, dict]]:
         try:
             # Checked before it is read: a few KB can declare a million rows (portal.workbooks).
-            with open_workbook(upload.read(), max_rows=UPLOAD_MAX_ROWS * 5, max_cols=50, data_only=True) as workbook:
+            with open_workbook(
+                upload.read(), max_rows=UPLOAD_MAX_ROWS * 5, max_cols=50, max_unpacked=16 * 1024 * 1024, data_only=True
+            ) as workbook:
                 return self._rows(workbook)
         except WorkbookRefused as refused:
             raise forms.ValidationError(refused.message)

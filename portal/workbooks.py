@@ -43,10 +43,11 @@ class WorkbookRefused(ValueError):
 class Sheet:
     """One worksheet: its title and its rows, read only as far as its cells go."""
 
-    def __init__(self, worksheet, rows: int, cols: int):
+    def __init__(self, worksheet, rows: int, cols: int, cells: int):
         self.title = worksheet.title
         self.max_row = rows
         self.max_col = cols
+        self.cells = cells
         self._worksheet = worksheet
 
     def rows(self) -> Iterator[tuple[int, tuple]]:
@@ -70,7 +71,7 @@ class Workbook:
     def __init__(self, book, sizes: dict[str, tuple[int, int]]):
         self._book = book
         # openpyxl's read-only sheet knows which zip member it reads; the sizes were measured per member.
-        self.sheets = [Sheet(ws, *sizes.get(ws._worksheet_path.lstrip("/"), (0, 0))) for ws in book.worksheets]
+        self.sheets = [Sheet(ws, *sizes.get(ws._worksheet_path.lstrip("/"), (0, 0, 0))) for ws in book.worksheets]
 
     @property
     def sheetnames(self) -> list[str]:
@@ -129,6 +130,13 @@ def open_workbook(
         raise WorkbookRefused(damaged) from exc
     workbook = Workbook(book, sizes)
     for sheet in workbook.sheets:
+        if sheet.cells > max_rows * max_cols:
+            # Cells without a value count too: formatted empty cells cost openpyxl as much to parse.
+            workbook.close()
+            raise WorkbookRefused(
+                _("工作表「%(sheet)s」有 %(cells)s 个单元格，超过上限 %(max)s 个。")
+                % {"sheet": sheet.title, "cells": sheet.cells, "max": max_rows * max_cols}
+            )
         if sheet.max_row > max_rows or sheet.max_col > max_cols:
             workbook.close()
             raise WorkbookRefused(
@@ -150,19 +158,20 @@ def open_workbook(
 def _check_sizes(members, max_unpacked: int) -> None:
     # The directory's sizes are binding: zipfile stops at file_size and fails the CRC when the data
     # says otherwise, so checking them first stops a bomb before anything is inflated.
+    for info in members:
+        if info.file_size > RATIO_CHECKED_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise WorkbookRefused(_("工作簿的压缩比异常（疑似压缩炸弹），已拒绝。"))
     total = sum(info.file_size for info in members)
     if total > max_unpacked:
         raise WorkbookRefused(
             _("工作簿解压后有 %(size)s 字节，超过上限 %(limit)s 字节。") % {"size": total, "limit": max_unpacked}
         )
-    for info in members:
-        if info.file_size > RATIO_CHECKED_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise WorkbookRefused(_("工作簿的压缩比异常（疑似压缩炸弹），已拒绝。"))
 
 
-def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
-    """(last row, last column) of the cells with a value in one XML part; refuses a DTD or a non-UTF-8 part."""
-    max_row = max_col = 0
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int, int]:
+    """(last row, last column) of the cells with a value in one XML part, and its number of cells (empty
+    ones too: openpyxl parses those as well); refuses a DTD or a non-UTF-8 part."""
+    max_row = max_col = cells = 0
     columns: set[bytes] = set()
     tail = b""
     with archive.open(info) as part:
@@ -182,7 +191,9 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, in
             text, tail = text[:cut], text[cut:]
             if _DTD.search(text):
                 raise WorkbookRefused(_("工作簿包含 XML 实体声明（DTD），出于安全原因已拒绝。"))
-            for letters, row, empty in _CELL.findall(text):
+            found = _CELL.findall(text)
+            cells += len(found)
+            for letters, row, empty in found:
                 if not empty:
                     columns.add(letters)
                     row = int(row)
@@ -194,4 +205,4 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, in
         raise WorkbookRefused(_("工作簿包含 XML 实体声明（DTD），出于安全原因已拒绝。"))
     if columns:
         max_col = max(column_index_from_string(letters.decode()) for letters in columns)
-    return max_row, max_col
+    return max_row, max_col, cells

@@ -232,3 +232,21 @@ def test_zip_of_csv_files_lying_about_a_member_is_refused(tmp_path, capsys):
 
     assert capsys.readouterr().err.splitlines() == ["colleges.csv:0:: 压缩包已损坏，无法读取。"]
     assert table_counts() == before
+
+
+def test_rows_of_formatted_empty_cells_are_refused_before_parsing(client, enterprise_user, draft):
+    # No value anywhere past the header, but 2 000 rows × 300 empty styled cells for openpyxl to parse.
+    header = "".join(_inline(f"{chr(65 + i)}1", name) for i, name in enumerate(HEADERS))
+    empty = "".join(f'<c r="{openpyxl.utils.get_column_letter(c)}{{r}}" s="1"/>' for c in range(1, 301))
+    rows = "".join(f'<row r="{r}">{empty.format(r=r)}</row>' for r in range(2, 2002))
+    data = _replace(_book([["x"]]), {SHEET: _sheet_xml(f'<row r="1">{header}</row>{rows}', "A1")})
+    client.force_login(enterprise_user)
+
+    started = time.monotonic()
+    response = client.post(
+        reverse("enterprises:list_upload", args=[draft.pk]), {"file": SimpleUploadedFile("items.xlsx", data)}
+    )
+
+    assert time.monotonic() - started < 2
+    [error] = response.context["form"].errors["file"]
+    assert "个单元格，超过上限" in error
