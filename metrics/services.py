@@ -49,13 +49,13 @@ def metric_run_request(*, year: int, quarter: int, by=None, trigger: str = "manu
     Periods after the current quarter (Asia/Shanghai) are refused: they have no data yet, and their
     figures would become the home page's "latest".
     """
+    run = MetricRun(year=year, quarter=quarter, requested_by=by, trigger=trigger, progress_total=PROGRESS_TOTAL)
+    run.full_clean(validate_constraints=False)
     if (year, quarter) > current_period():
         now_year, now_quarter = current_period()
         raise ValidationError(
             {"quarter": _("不能计算尚未到来的季度：当前为 %(y)s 年第 %(q)s 季度。") % {"y": now_year, "q": now_quarter}}
         )
-    run = MetricRun(year=year, quarter=quarter, requested_by=by, trigger=trigger, progress_total=PROGRESS_TOTAL)
-    run.full_clean(validate_constraints=False)
     active = MetricRun.objects.filter(year=year, quarter=quarter, status__in=ACTIVE_STATUSES)
     existing = active.first()
     if existing is not None:
