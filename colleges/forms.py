@@ -35,20 +35,6 @@ class OwnedByCollegeForm(forms.ModelForm):
             self.fields["college"].queryset = College.objects.order_by("code")
 
 
-class ClosedAfterEstablishedForm(OwnedByCollegeForm):
-    """Typing guard of the pages: the models accept closed_on < established_on (never active);
-    a person typing it rarely means it."""
-
-    closed_before_established_message = _("撤销日期不能早于设立日期。")
-
-    def clean(self):
-        cleaned = super().clean()
-        established, closed = cleaned.get("established_on"), cleaned.get("closed_on")
-        if established and closed and closed < established:
-            self.add_error("closed_on", self.closed_before_established_message)
-        return cleaned
-
-
 class IndustryCollegeForm(OwnedByCollegeForm):
     partners = EnterpriseListField(label=_("合作企业"))
     chain_leaders = EnterpriseListField(
@@ -69,9 +55,7 @@ class IndustryCollegeForm(OwnedByCollegeForm):
             self.initial["chain_leaders"] = [p.enterprise for p in partnerships if p.is_chain_leader]
 
 
-class TrainingBaseForm(ClosedAfterEstablishedForm):
-    closed_before_established_message = _("结束日期不能早于开始日期。")
-
+class TrainingBaseForm(OwnedByCollegeForm):
     enterprise = EnterpriseField(label=_("共建企业"), required=False)
 
     class Meta:

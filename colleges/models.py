@@ -47,6 +47,14 @@ def _check_dates(start_field, end_field, start, end):
         raise ValidationError({end_field: _("结束日期不能早于开始日期。")})
 
 
+def closed_before_established(established_on, closed_on) -> dict:
+    """SPEC 7: a program or training base that closes before it opens is refused, in forms and imports
+    alike (the model's clean(), which both run). Returns the error by field, empty when the dates fit."""
+    if established_on and closed_on and closed_on < established_on:
+        return {"closed_on": _("撤销日期不能早于设立日期。")}
+    return {}
+
+
 class IndustryCollege(models.Model):
     """产业学院 / 产教联合体 of a college, serving a cluster, with partner enterprises (some chain leaders)."""
 
@@ -137,8 +145,11 @@ class TrainingBase(models.Model):
         return self.name
 
     def clean(self):
+        errors = closed_before_established(self.established_on, self.closed_on)
         if not self.college_id and not self.enterprise_id:
-            raise ValidationError({"college": _("实训基地至少要有一个所属院校或所属企业。")})
+            errors["college"] = _("实训基地至少要有一个所属院校或所属企业。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class CooperationProject(models.Model):

@@ -5,11 +5,14 @@ the bundle import and the list upload for many. One rule, one place; each decisi
 - Delivered headcount: an item stored as fulfilled without one delivered what it asked for.
 - Major: a code that looks like one (six digits) must be in the major catalogue; a malformed one
   is reported by DemandItem.clean().
+- Due date: an enterprise files what it needs from now on, so a due date it sets cannot be before today;
+  the bureau and a bundle import may record history.
 - History: every item gets a creation event (from "" to the status it is created with), whatever
   that status, so an item's history always starts at its creation.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reference.models import Major
@@ -43,3 +46,9 @@ def check_major_code(code: str, *, known_codes=None) -> None:
 def creation_event(item: DemandItem, *, by, note: str = "") -> DemandItemEvent:
     """The event that opens an item's history (unsaved: the bulk paths create many at once)."""
     return DemandItemEvent(item=item, from_status="", to_status=item.status, by=by, note=note)
+
+
+def check_due_on(due_on, *, by_bureau: bool) -> None:
+    """Refuse a due date before today (Asia/Shanghai) set by anyone but the bureau or the system."""
+    if not by_bureau and due_on and due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("期望完成日期不能早于今天。")})

@@ -137,6 +137,7 @@ def demand_item_create(*, demand_list: DemandList, by, **fields) -> DemandItem:
     for name, value in defaults.items():
         setattr(item, name, value)
     rules.check_major_code(item.major_code)
+    rules.check_due_on(item.due_on, by_bureau=acts_as_bureau(by))
     save_as(item, by)
     rules.creation_event(item, by=by).save()
     return item
@@ -147,8 +148,11 @@ def demand_item_update(*, item: DemandItem, by, **fields) -> DemandItem:
     """Change an item's content (not its status: see demand_item_transition / demand_item_fulfil)."""
     item.demand_list = _lock_list(item.demand_list)
     _check_enterprise_may_edit(item.demand_list, by)
+    due_on = item.due_on
     set_fields(item, fields, ITEM_FIELDS)
     rules.check_major_code(item.major_code)
+    if item.due_on != due_on:
+        rules.check_due_on(item.due_on, by_bureau=acts_as_bureau(by))
     return save_as(item, by)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from portal.workbooks import WorkbookRefused, open_workbook
 
 from .choices import ItemKind
 from .forms import DemandItemForm
@@ -142,17 +143,24 @@ class ItemUploadForm(forms.Form):
         return self.cleaned_data
 
     def _read(self, upload) -> list[tuple[int, dict]]:
-        from openpyxl import load_workbook
-
         try:
-            workbook = load_workbook(upload, read_only=True, data_only=True)
-        except Exception:  # zipfile.BadZipFile, KeyError, InvalidFileException: not a real workbook
-            raise forms.ValidationError(_("无法读取该文件：它不是有效的 .xlsx 工作簿。"))
+            # Checked before it is read: a few KB can declare a million rows (portal.workbooks).
+            with open_workbook(
+                upload.read(), max_rows=UPLOAD_MAX_ROWS * 5, max_cols=50, max_unpacked=16 * 1024 * 1024, data_only=True
+            ) as workbook:
+                return self._rows(workbook)
+        except WorkbookRefused as refused:
+            raise forms.ValidationError(refused.message)
+
+    def _rows(self, workbook) -> list[tuple[int, dict]]:
         with translation.override(WORKBOOK_LANGUAGE):
             sheet_name = str(UPLOAD_SHEET)
-        sheet = workbook[sheet_name] if sheet_name in workbook.sheetnames else workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
-        header = [str(cell).strip() if cell is not None else "" for cell in next(lines, ())]
+        if not workbook.sheets:
+            raise forms.ValidationError(_("文件中没有需求数据（从第2行起填写）。"))
+        sheet = workbook[sheet_name] if sheet_name in workbook.sheetnames else workbook.sheets[0]
+        lines = sheet.rows()
+        _number, first = next(lines, (1, ()))
+        header = [str(cell).strip() if cell is not None else "" for cell in first]
         labels = dict(zip(upload_headers(), UPLOAD_FIELDS, strict=True))
         missing = [label for label in labels if label not in header]
         if missing:
@@ -162,9 +170,7 @@ class ItemUploadForm(forms.Form):
         positions = {labels[label]: header.index(label) for label in labels}
         kinds = _kind_codes()
         rows = []
-        for number, line in enumerate(lines, start=2):
-            if not any(cell not in (None, "") for cell in line):
-                continue
+        for number, line in lines:
             if len(rows) >= UPLOAD_MAX_ROWS:
                 raise forms.ValidationError(_("一次最多上传 %(max)s 行。"), params={"max": UPLOAD_MAX_ROWS})
             values = {field: _cell(line, index) for field, index in positions.items()}

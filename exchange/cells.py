@@ -5,6 +5,7 @@ over a row collects every problem in it.
 """
 
 import datetime
+import math
 import re
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,8 @@ from .spec import LIST_SEPARATOR
 INVALID = object()
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INT_RE = re.compile(r"^[+-]?\d+$")
+# Digits only: float() would also take "nan", "inf" and "infinity", which no figure may be.
+FLOAT_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 TRUE, FALSE = {"1", "true"}, {"0", "false"}
 POSITIVE_FIELDS = (models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
 
@@ -43,6 +46,8 @@ class _Plan:
             self.kind = "date"
         elif isinstance(field, models.IntegerField):
             self.kind = "integer"
+        elif isinstance(field, models.FloatField):
+            self.kind = "float"
         else:
             self.kind = "choice" if field.choices else "text"
         self.minimum = 0 if isinstance(field, POSITIVE_FIELDS) else None
@@ -87,6 +92,8 @@ class Row:
             return self.date(column)
         if kind == "integer":
             value = self.integer(column, minimum=plan.minimum)
+        elif kind == "float":
+            value = self.finite_float(column)
         elif kind == "choice":
             if raw not in plan.choices:
                 options = "、".join(f"{value}（{label}）" for value, label in field.choices)
@@ -133,6 +140,16 @@ class Row:
         value = int(raw)
         if minimum == 0 and value < 0:
             return self.error(column, _("「%(column)s」不能为负数（%(value)s）。") % {"column": column, "value": raw})
+        return value
+
+    def finite_float(self, column: str):
+        """A finite decimal number ("1.5", "-2", "3e4"); NaN, infinities and overflows are errors."""
+        raw = self.cells[column]
+        value = float(raw) if FLOAT_RE.match(raw) else math.nan
+        if not math.isfinite(value):
+            return self.error(
+                column, _("「%(column)s」应为有限的数值，而不是「%(value)s」。") % {"column": column, "value": raw}
+            )
         return value
 
     def date(self, column: str):

@@ -53,11 +53,13 @@ def snapshot_periods(user=None) -> list[Period]:
 
 
 def choose_period(periods: list[Period], key: str | None) -> Period | None:
-    """The period named by `key` ("2025-2") when it has snapshots, else the latest one."""
+    """The period named by `key` ("2025-2") when it has snapshots, else the latest one that has begun."""
     for period in periods:
         if period.key == key:
             return period
-    return periods[0] if periods else None
+    # Runs of future quarters are refused now but may remain from before: never the default.
+    begun = [period for period in periods if period <= Period.containing()]
+    return begun[0] if begun else (periods[0] if periods else None)
 
 
 def _up_to(period: Period) -> Q:

@@ -5,7 +5,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 
-from portal.api import ScopedCreateMixin, ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedSerializer
+from portal.api import (
+    ScopedCreateMixin,
+    ScopedDestroyMixin,
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+    ScopedSerializer,
+)
+from portal.roles import Role
 from portal.services import save_validated
 
 from . import services
@@ -73,6 +80,8 @@ class MetricRunSerializer(ScopedSerializer):
             "trigger",
         ]
         read_only_fields = [name for name in fields if name not in ("year", "quarter")]
+        # Not DRF's check of one_active_run_per_period: an active period answers with its run (services).
+        validators = []
 
 
 class SupplyDemandRowSerializer(serializers.ModelSerializer):
@@ -145,26 +154,34 @@ class SnapshotViewSet(ScopedReadOnlyViewSet):
     ordering_fields = ["year", "quarter", "metric", "scope_type", "scope_id", "value", "computed_at"]
 
 
-class MetricRunViewSet(ScopedCreateMixin, ScopedReadOnlyViewSet):
-    """Runs are read by the bureau and agencies; `POST {year, quarter}` (bureau) queues one and answers 202."""
+class MetricRunViewSet(ScopedCreateMixin, ScopedDestroyMixin, ScopedReadOnlyViewSet):
+    """Runs are read by the bureau and agencies; `POST {year, quarter}` (bureau) queues one and answers
+    202, or 200 with the period's run already queued or running; `DELETE` (bureau) removes a run."""
 
     queryset = MetricRun.objects.all()
     serializer_class = MetricRunSerializer
     filterset_class = MetricRunFilterSet
     search_fields = ["error", "trigger"]
     ordering_fields = ["queued_at", "started_at", "finished_at", "year", "quarter", "status"]
+    destroy_roles = (Role.BUREAU,)
 
     def get_serializer_class(self):
         return MetricRunDetailSerializer if self.action == "retrieve" else MetricRunSerializer
 
     def create_object(self, data):
         # The task starts only once the run is committed (on_commit), so it never races its own row.
-        return services.metric_run_enqueue(year=data["year"], quarter=data["quarter"], by=self.user)
+        run, self.created = services.metric_run_enqueue_request(
+            year=data["year"], quarter=data["quarter"], by=self.user
+        )
+        return run
 
-    @extend_schema(responses={202: MetricRunSerializer})
+    def destroy_object(self, instance):
+        services.metric_run_delete(run=instance, by=self.user)
+
+    @extend_schema(responses={202: MetricRunSerializer, 200: MetricRunSerializer})
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)
-        response.status_code = status.HTTP_202_ACCEPTED
+        response.status_code = status.HTTP_202_ACCEPTED if self.created else status.HTTP_200_OK
         return response
 
 

@@ -34,6 +34,10 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
+# A period has at most one run in these (the partial unique index one_active_run_per_period).
+ACTIVE_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
 class Comparator(models.TextChoices):
     GTE = ">=", "≥"
     LTE = "<=", "≤"

@@ -4,10 +4,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.numbers import validate_finite
 from programs.models import Program
 from reference.choices import MajorLevel
 
-from .choices import AlertStatus, Comparator, Metric, RunStatus, ScopeType
+from .choices import ACTIVE_STATUSES, AlertStatus, Comparator, Metric, RunStatus, ScopeType
 from .scoping import AlertQuerySet, MetricRunQuerySet, ScenarioQuerySet, SnapshotQuerySet, TargetQuerySet
 
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
@@ -46,6 +47,14 @@ class MetricRun(models.Model):
         verbose_name_plural = _("指标计算任务")
         ordering = ["-queued_at", "-id"]
         indexes = [models.Index(fields=["year", "quarter", "status"])]
+        constraints = [
+            # One queued or running run per period: concurrent requests get the same run (services).
+            models.UniqueConstraint(
+                fields=["year", "quarter"],
+                condition=models.Q(status__in=ACTIVE_STATUSES),
+                name="one_active_run_per_period",
+            )
+        ]
 
     def __str__(self):
         return f"{self.year}Q{self.quarter} #{self.pk} {self.get_status_display()}"
@@ -75,13 +84,13 @@ class SupplyDemandRow(models.Model):
     position = models.PositiveSmallIntegerField(_("序号"))
     cluster = models.CharField(_("产业集群"), max_length=20)
     cluster_name = models.CharField(_("集群名称"), max_length=100)
-    demand = models.FloatField(_("需求人数"))
-    graduates = models.FloatField(_("毕业生数"))
-    local_graduates = models.FloatField(_("本地就业毕业生数"), default=0.0)
-    gap = models.FloatField(_("缺口（需求−本地就业）"))
-    forecast_1 = models.FloatField(_("预计毕业生（Y+1）"), default=0.0)
-    forecast_2 = models.FloatField(_("预计毕业生（Y+2）"), default=0.0)
-    forecast_3 = models.FloatField(_("预计毕业生（Y+3）"), default=0.0)
+    demand = models.FloatField(_("需求人数"), validators=[validate_finite])
+    graduates = models.FloatField(_("毕业生数"), validators=[validate_finite])
+    local_graduates = models.FloatField(_("本地就业毕业生数"), default=0.0, validators=[validate_finite])
+    gap = models.FloatField(_("缺口（需求−本地就业）"), validators=[validate_finite])
+    forecast_1 = models.FloatField(_("预计毕业生（Y+1）"), default=0.0, validators=[validate_finite])
+    forecast_2 = models.FloatField(_("预计毕业生（Y+2）"), default=0.0, validators=[validate_finite])
+    forecast_3 = models.FloatField(_("预计毕业生（Y+3）"), default=0.0, validators=[validate_finite])
 
     class Meta:
         verbose_name = _("供需对照")
@@ -130,9 +139,9 @@ class Snapshot(models.Model):
     scope_name = models.CharField(_("范围名称"), max_length=200)
     year = models.PositiveIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"), validators=QUARTER_VALIDATORS)
-    value = models.FloatField(_("值"), null=True, blank=True)
-    numerator = models.FloatField(_("分子"), null=True, blank=True)
-    denominator = models.FloatField(_("分母"), null=True, blank=True)
+    value = models.FloatField(_("值"), null=True, blank=True, validators=[validate_finite])
+    numerator = models.FloatField(_("分子"), null=True, blank=True, validators=[validate_finite])
+    denominator = models.FloatField(_("分母"), null=True, blank=True, validators=[validate_finite])
     computed_at = models.DateTimeField(_("计算时间"))
     run = models.ForeignKey(MetricRun, verbose_name=_("计算任务"), on_delete=models.PROTECT, related_name="snapshots")
 
@@ -160,7 +169,7 @@ class Target(models.Model):
     scope_type = models.CharField(_("范围类型"), max_length=10, choices=ScopeType.choices, default=ScopeType.CITY)
     scope_id = models.CharField(_("范围标识"), max_length=50, blank=True)
     comparator = models.CharField(_("比较"), max_length=2, choices=Comparator.choices, default=Comparator.GTE)
-    threshold = models.FloatField(_("目标值"))
+    threshold = models.FloatField(_("目标值"), validators=[validate_finite])
     deadline_year = models.PositiveIntegerField(_("完成年度"), null=True, blank=True)
     annual = models.BooleanField(_("按年度考核"), default=False, help_text=_("每年都要达到（如每年订单班数）"))
     source = models.CharField(_("政策依据"), max_length=300)

@@ -7,15 +7,17 @@ import traceback
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import bulk
+from portal.periods import Period
 from programs.choices import EnrollmentStatus
 
 from . import period, registry
-from .choices import AlertStatus, RunStatus
+from .choices import ACTIVE_STATUSES, AlertStatus, RunStatus
 from .models import Alert, MetricRun, Snapshot, SupplyDemandMajorRow, SupplyDemandRow
 
 logger = logging.getLogger(__name__)
@@ -24,26 +26,74 @@ logger = logging.getLogger(__name__)
 PROGRESS_TOTAL = len(registry.METRICS) + 1
 
 
-@transaction.atomic
 def metric_run_create(*, year: int, quarter: int, by=None, trigger: str = "manual") -> MetricRun:
-    """A queued run of every metric of (year, quarter); validates the period."""
+    """The period's queued or running run if it has one, else a new queued run; validates the period."""
+    return metric_run_request(year=year, quarter=quarter, by=by, trigger=trigger)[0]
+
+
+def metric_run_request(*, year: int, quarter: int, by=None, trigger: str = "manual") -> tuple[MetricRun, bool]:
+    """(run, created): a new queued run of (year, quarter), or the one already queued or running.
+
+    A period is computed by one run at a time: two requests at the same moment would otherwise both
+    compute it and the later would replace the earlier's snapshots for nothing. The partial unique
+    index `one_active_run_per_period` decides the race; the loser answers with the winner's run.
+    Periods after the current quarter (Asia/Shanghai) are refused: they have no data yet, and their
+    figures would become the home page's "latest".
+    """
     run = MetricRun(year=year, quarter=quarter, requested_by=by, trigger=trigger, progress_total=PROGRESS_TOTAL)
-    run.full_clean()
-    run.save()
-    return run
+    run.full_clean(validate_constraints=False)
+    now = Period.containing()
+    if Period(year, quarter) > now:
+        raise ValidationError(
+            {"quarter": _("不能计算尚未到来的季度：当前为 %(y)s 年第 %(q)s 季度。") % {"y": now.year, "q": now.quarter}}
+        )
+    active = MetricRun.objects.filter(year=year, quarter=quarter, status__in=ACTIVE_STATUSES)
+    existing = active.first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            run.save()
+    except IntegrityError:
+        existing = active.first()
+        if existing is None:  # finished between the insert and this read: a new request may go ahead
+            raise
+        return existing, False
+    return run, True
 
 
 def metric_run_enqueue(*, year: int, quarter: int, by=None, trigger: str = "manual") -> MetricRun:
-    """Create a run and hand it to Celery once the creating transaction commits.
+    """Create a run and hand it to Celery once the creating transaction commits (the period's
+    active run instead, when it has one; see metric_run_request)."""
+    return metric_run_enqueue_request(year=year, quarter=quarter, by=by, trigger=trigger)[0]
+
+
+def metric_run_enqueue_request(*, year: int, quarter: int, by=None, trigger: str = "manual") -> tuple[MetricRun, bool]:
+    """(run, created) as metric_run_request; only a created run is handed to Celery, after the commit.
 
     Without a broker (CELERY_TASK_ALWAYS_EAGER) the task runs in-process right after the commit.
     """
     from .tasks import compute_period_task
 
     with transaction.atomic():
-        run = metric_run_create(year=year, quarter=quarter, by=by, trigger=trigger)
-        transaction.on_commit(lambda: compute_period_task.delay(run.id))
-    return run
+        run, created = metric_run_request(year=year, quarter=quarter, by=by, trigger=trigger)
+        if created:
+            transaction.on_commit(lambda: compute_period_task.delay(run.id))
+    return run, created
+
+
+@transaction.atomic
+def metric_run_delete(*, run: MetricRun, by) -> None:
+    """Delete a run with its snapshots and supply–demand table (e.g. one of a period computed by mistake).
+
+    A running run is refused: its worker would store its results after all. If the run held the
+    period's snapshots, the period has none afterwards until it is computed again.
+    """
+    run = MetricRun.objects.select_for_update().get(pk=run.pk)
+    if run.status == RunStatus.RUNNING:
+        raise ValidationError({"status": _("正在计算的任务不能删除，请等待其结束。")})
+    Snapshot.objects.filter(run=run).delete()
+    run.delete()
 
 
 PROGRESS_EVERY_S = 0.5
@@ -174,7 +224,10 @@ def metric_runs_reap(*, stale_after: datetime.timedelta | None = None) -> int:
     if stale_after is None:
         stale_after = datetime.timedelta(seconds=settings.METRICS_STALE_AFTER_S)
     cutoff = timezone.now() - stale_after
-    return MetricRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff).update(
+    # A run queued that long ago lost its message (broker restarted, enqueue never committed): as
+    # a period has one active run at most, a stuck queued run would block the period for good.
+    stale = Q(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff) | Q(status=RunStatus.QUEUED, queued_at__lt=cutoff)
+    return MetricRun.objects.filter(stale).update(
         status=RunStatus.FAILED,
         finished_at=timezone.now(),
         error=_("计算进程中断（超过 %(s)d 秒无心跳），已判定失败；请重新发起计算。")

@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.pages import filtered, paginate, role_required, show_errors
 from portal.periods import Period
-from portal.roles import Role, role_of
+from portal.roles import Action, Role, role_of
 
 from . import selectors, services
 from .choices import AlertStatus, RunStatus, TargetStatus
@@ -42,16 +42,17 @@ def run_list(request):
         form = RunForm(request.POST)
         if form.is_valid():
             try:
-                run = services.metric_run_enqueue(
+                run, created = services.metric_run_enqueue_request(
                     year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"], by=request.user
                 )
             except ValidationError as error:
                 show_errors(form, error)
             else:
-                messages.success(
-                    request,
-                    _("已发起 %(year)s 年第 %(quarter)s 季度的指标计算。") % {"year": run.year, "quarter": run.quarter},
-                )
+                period = {"year": run.year, "quarter": run.quarter}
+                if created:
+                    messages.success(request, _("已发起 %(year)s 年第 %(quarter)s 季度的指标计算。") % period)
+                else:
+                    messages.info(request, _("%(year)s 年第 %(quarter)s 季度已在排队或计算中，未重复发起。") % period)
                 return redirect("metrics:run_detail", pk=run.pk)
     else:
         year, quarter = astuple(Period.containing())
@@ -68,6 +69,20 @@ def run_detail(request, pk):
     run = get_object_or_404(MetricRun.objects.restrict(request.user).select_related("requested_by"), pk=pk)
     run.trigger_label = TRIGGER_LABELS.get(run.trigger, run.trigger)
     return render(request, "metrics/run_detail.html", {"run": run, "progress": _progress(run)})
+
+
+@require_POST
+@bureau_only
+def run_delete(request, pk):
+    """Delete a run and its snapshots (e.g. a period computed by mistake); a running one is refused."""
+    run = get_object_or_404(MetricRun.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    try:
+        services.metric_run_delete(run=run, by=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect("metrics:run_detail", pk=run.pk)
+    messages.success(request, _("已删除计算任务 #%(pk)s 及其指标快照。") % {"pk": pk})
+    return redirect("metrics:run_list")
 
 
 @require_GET

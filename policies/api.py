@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from enterprises.choices import EnterpriseTag
 from portal.api import ScopedCreateMixin, ScopedReadOnlyViewSet, ScopedSerializer, ScopedUpdateMixin
-from portal.roles import Action
+from portal.roles import Action, Role, role_of
 
 from . import selectors, services
 from .filtersets import PolicyCardFilterSet
@@ -22,9 +22,11 @@ class PolicyCardSerializer(ScopedSerializer):
         required=False,
         help_text=_("适用企业标签；空表示全部企业"),
     )
-    deliveries_count = serializers.IntegerField(read_only=True, help_text=_("送达企业数"))
-    acknowledged_count = serializers.IntegerField(read_only=True, help_text=_("已知晓企业数"))
-    reach = serializers.FloatField(read_only=True, allow_null=True, help_text=_("应知尽知率（无送达时为空）"))
+    deliveries_count = serializers.IntegerField(read_only=True, help_text=_("送达企业数（仅局端可见）"))
+    acknowledged_count = serializers.IntegerField(read_only=True, help_text=_("已知晓企业数（仅局端可见）"))
+    reach = serializers.FloatField(
+        read_only=True, allow_null=True, help_text=_("应知尽知率（无送达时为空；仅局端可见）")
+    )
 
     class Meta:
         model = PolicyCard
@@ -48,6 +50,17 @@ class PolicyCardSerializer(ScopedSerializer):
         ]
         read_only_fields = ["status", "published_at", "archived_at"]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # Reach is the bureau's follow-up figure, as on the pages: others see the card, not who read it.
+        if role_of(getattr(self.context.get("request"), "user", None)) != Role.BUREAU:
+            for name in REACH_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+REACH_FIELDS = ("deliveries_count", "acknowledged_count", "reach")
+
 
 class DeliverySerializer(serializers.ModelSerializer):
     class Meta:
@@ -63,7 +76,13 @@ class PolicyCardViewSet(ScopedCreateMixin, ScopedUpdateMixin, ScopedReadOnlyView
     serializer_class = PolicyCardSerializer
     filterset_class = PolicyCardFilterSet
     search_fields = ["title", "summary", "issuer", "document_no"]
-    ordering_fields = ["published_at", "effective_from", "effective_to", "title", "category", "reach"]
+
+    @property
+    def ordering_fields(self):
+        # Ordering by reach would reveal it: the bureau's only.
+        fields = ["published_at", "effective_from", "effective_to", "title", "category"]
+        return [*fields, "reach"] if role_of(self.request.user) == Role.BUREAU else fields
+
     save_service = staticmethod(services.policy_card_save)
     view_only_actions = ("acknowledge",)
 

@@ -1,9 +1,10 @@
-"""The user admin with each user's portal role (UserProfile) edited inline."""
+"""The user admin with each user's portal role (UserProfile) edited inline; API tokens are not in the admin."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import TokenProxy
 
 from .models import UserProfile
 
@@ -33,3 +34,8 @@ class PortalUserAdmin(UserAdmin):
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), PortalUserAdmin)
+
+# DRF's token admin lists every key in full, to anyone with admin access, on every visit. Tokens
+# are issued and revoked on the bureau's page (portal.tokens), which shows a key once, at issue.
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)

@@ -10,20 +10,26 @@ may change, so naming someone else's college is a 400 "无效主键", and nothin
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from .drf import SearchFilter
+from .drf import JSONParser, SearchFilter
+from .numbers import FiniteFloatField
 from .roles import Action, Role, role_of
 
 
 class ScopedSerializer(serializers.ModelSerializer):
     """A ModelSerializer whose related fields offer only rows the requesting user may use."""
+
+    # Every float of the API is finite ("NaN" would be stored, then fail every page and JSON answer).
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.FloatField: FiniteFloatField,
+    }
 
     # Related fields naming the row's owner: restricted to what the user may *change*.
     owner_fields: tuple[str, ...] = ()

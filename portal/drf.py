@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import authentication, filters, pagination, permissions
-from rest_framework.exceptions import APIException, AuthenticationFailed, ValidationError
+from rest_framework import authentication, filters, pagination, parsers, permissions
+from rest_framework.exceptions import APIException, AuthenticationFailed, ParseError, ValidationError
 
 from .roles import Role, role_of
 
@@ -26,6 +26,39 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if not token.user.is_active:
             raise AuthenticationFailed(_("User inactive or deleted."))
         return (token.user, token)
+
+
+# No resource nests deeper than a scenario's list of changes (3); 32 leaves room and stops a body
+# nested 10 000 deep, which json parses by recursion (RecursionError, a 500) and which any later
+# recursive walk (validation, logging) would trip over too.
+MAX_JSON_DEPTH = 32
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser that answers 400 for a body nested deeper than MAX_JSON_DEPTH."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("JSON 嵌套层数过多（最多 %(n)s 层）。") % {"n": MAX_JSON_DEPTH})
+        if json_depth(data) > MAX_JSON_DEPTH:
+            raise ParseError(_("JSON 嵌套层数过多（最多 %(n)s 层）。") % {"n": MAX_JSON_DEPTH})
+        return data
+
+
+def json_depth(data) -> int:
+    """How deeply lists and objects nest in parsed JSON (a scalar: 0), without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if depth <= MAX_JSON_DEPTH:  # no need to look further down once over the limit
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 class Pagination(pagination.PageNumberPagination):

@@ -1,4 +1,25 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
+
+
+class RejectNulMiddleware:
+    """400 for a NUL character in the path or the query string.
+
+    PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"), so one `%00` in a URL
+    argument or a filter (`/metrics/scope/college/%00/`, admin `?district=%00`) would reach the
+    database as a 500 from any view that looks it up; no real address or filter contains one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(_("网址中含有空字符（%00）。"), content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

@@ -135,6 +135,7 @@ MIDDLEWARE = [
     "portal.request_id.RequestIdMiddleware",
     "ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -173,7 +174,16 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'portal.s
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     (BASE_DIR / "var").mkdir(exist_ok=True)
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # IMMEDIATE: a transaction takes the write lock when it begins, so concurrent writers queue
+    # (up to `timeout` seconds) and the later one reads what the earlier committed, answering like
+    # PostgreSQL's row locks (a 400 "already done"); with the default DEFERRED both read first and
+    # the one that writes second fails at once with "database is locked" (a 500). WAL lets readers
+    # go on while a writer holds the lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 # A streaming replica of the primary: the REST API's GET requests read from it (SPEC 9), everything
 # else — writes, pages, metric runs, workers, commands — stays on the primary (portal/db_router.py).
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
@@ -200,8 +210,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The client address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies (nginx, a load balancer)
+# in front, the address the outermost one saw (portal.client_ip). Used by the login lockout and by
+# the API's throttling (NUM_PROXIES); set it to exactly the number of proxies that append to
+# X-Forwarded-For, or clients can choose their own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 # Login brute force: lock a username+address pair after 5 failures for 15 minutes.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -294,6 +311,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["portal.drf.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "portal.drf.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.drf.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -310,6 +332,7 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "6000/min"),
     },
     "EXCEPTION_HANDLER": "portal.drf.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "产教融合管理平台 API",

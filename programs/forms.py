@@ -3,14 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from colleges.forms import ClosedAfterEstablishedForm
+from colleges.forms import OwnedByCollegeForm
 from enterprises.forms import EnterpriseField
 from portal.pages import DATE_INPUT, drop_unwritable_fields
 
 from .models import OrderClass, Program, ProgramYear
 
 
-class ProgramForm(ClosedAfterEstablishedForm):
+class ProgramForm(OwnedByCollegeForm):
     """A 专业点. Only the bureau sets the enrollment status (限制招生 is its decision, SPEC 4)."""
 
     class Meta:

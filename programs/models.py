@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from colleges.models import College
+from colleges.models import College, closed_before_established
 from enterprises.models import Enterprise
 from reference.models import Major
 
@@ -18,8 +18,7 @@ YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 class Program(models.Model):
     """专业点: a college teaching a major in one schooling form; active from established_on until closed_on.
 
-    A closed_on before established_on is stored as it is (a program withdrawn before its first
-    intake; the city's own example data has them): it is never active. Page forms still ask twice.
+    A closed_on before established_on is refused (SPEC 7), in forms and imports alike.
     """
 
     college = models.ForeignKey(College, verbose_name=_("院校"), on_delete=models.CASCADE, related_name="programs")
@@ -45,6 +44,10 @@ class Program(models.Model):
 
     def __str__(self):
         return f"{self.college} · {self.major.name}（{self.get_schooling_display()}）"
+
+    def clean(self):
+        if errors := closed_before_established(self.established_on, self.closed_on):
+            raise ValidationError(errors)
 
 
 class ProgramYear(models.Model):

@@ -222,7 +222,8 @@ def test_enterprise_submits_and_bureau_returns_then_accepts(enterprise_user, bur
     empty = clerk.post(f"/api/v1/demand-lists/{list_id}/submit/")
     assert empty.status_code == 400
     assert list(empty.json()) == ["items"]
-    item = {"demand_list": list_id, "kind": "talent", "title": "焊工", "headcount": 3, "due_on": "2026-03-31"}
+    due_on = (timezone.localdate() + datetime.timedelta(days=90)).isoformat()  # not before today (issue #15)
+    item = {"demand_list": list_id, "kind": "talent", "title": "焊工", "headcount": 3, "due_on": due_on}
     assert clerk.post("/api/v1/demand-items/", item, format="json").status_code == 201
 
     submitted = clerk.post(f"/api/v1/demand-lists/{list_id}/submit/")

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.db.models import F
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from demand import services
@@ -16,6 +17,8 @@ from tests.exchange_helpers import BASE, U1, small_city_copy, write_bundle
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
+# An enterprise's new item may not be due before today (issue #15).
+DUE = timezone.localdate() + datetime.timedelta(days=90)
 
 
 def drifted():
@@ -35,7 +38,7 @@ def test_items_follow_their_list_through_the_review_cycle(enterprise, enterprise
     draft = services.demand_list_get_or_create(enterprise=enterprise, year=2025, quarter=3, by=enterprise_user)
     for title in ("电工", "焊工"):
         services.demand_item_create(
-            demand_list=draft, by=enterprise_user, kind="talent", title=title, headcount=3, due_on=D(2025, 9, 30)
+            demand_list=draft, by=enterprise_user, kind="talent", title=title, headcount=3, due_on=DUE
         )
     assert _statuses(draft) == {(2025, 3, "draft")}
 
@@ -58,7 +61,7 @@ def test_an_item_created_from_a_stale_list_object_takes_the_stored_state(enterpr
     # A page loaded the list while it was a draft; the bureau has since received it as submitted.
     stale = services.demand_list_get_or_create(enterprise=enterprise, year=2025, quarter=2, by=enterprise_user)
     services.demand_item_create(
-        demand_list=stale, by=enterprise_user, kind="talent", title="电工", headcount=3, due_on=D(2025, 6, 30)
+        demand_list=stale, by=enterprise_user, kind="talent", title="电工", headcount=3, due_on=DUE
     )
     services.demand_list_submit(demand_list=DemandList.objects.get(pk=stale.pk), by=enterprise_user)
 

@@ -576,7 +576,7 @@ def test_not_a_workbook_is_refused(tmp_path, base_city):
     with pytest.raises(BundleInvalid) as caught:
         import_bundle(path)
 
-    assert caught.value.errors == [BundleError("", 0, "", "无法读取 Excel 工作簿：请上传 .xlsx 格式的文件。")]
+    assert caught.value.errors == [BundleError("fake.xlsx", 0, "", "无法读取该文件：它不是有效的 .xlsx 工作簿。")]
 
 
 def test_hundred_thousand_bad_rows_are_reported_quickly_and_capped(tmp_path, base_city):

@@ -51,3 +51,29 @@ def test_password_validators_reject_weak_passwords(db):
     with pytest.raises(ValidationError):
         validate_password("12345678")
     validate_password("Huaian#Portal2026")
+
+
+def test_lockout_behind_a_proxy_is_per_real_address(db, client, settings):
+    # Behind one proxy every request comes from the proxy; the lockout must key on the client it saw.
+    settings.TRUSTED_PROXY_COUNT = 1
+    f.ProfileFactory(user=f.UserFactory(username="victim2"), role="bureau")
+    attacker = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "victim2", "password": "guess"}, **attacker)
+    assert client.post("/accounts/login/", {"username": "victim2", "password": PASSWORD}, **attacker).status_code == 429
+
+    owner = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    assert client.post("/accounts/login/", {"username": "victim2", "password": PASSWORD}, **owner).status_code == 302
+
+
+def test_forwarded_addresses_left_of_the_trusted_proxies_are_not_believed(rf, settings):
+    from portal.client_ip import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.9"  # "1.2.3.4" was written by the client itself
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "1.2.3.4"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="unknown")) == "10.0.0.2"

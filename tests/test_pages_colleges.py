@@ -4,7 +4,7 @@ edits only their own; figures are validated at their fields; lists take a consta
 import pytest
 from django.urls import reverse
 
-from colleges.models import IndustryCollege, IndustryCollegePartner, TrainingSession
+from colleges.models import IndustryCollege, IndustryCollegePartner, TrainingBase, TrainingSession
 from demand.models import DemandAssignment
 from programs.models import ProgramYear
 from tests import factories as f
@@ -197,7 +197,8 @@ def test_training_base_end_before_start_is_refused(client, college_user, college
             "closed_on": "2023-01-01",
         },
     )
-    assert response.context["form"].errors["closed_on"] == ["结束日期不能早于开始日期。"]
+    assert response.context["form"].errors["closed_on"] == ["撤销日期不能早于设立日期。"]
+    assert not TrainingBase.objects.filter(code="TB900").exists()
 
 
 def test_order_class_offers_only_own_programs(client, college_user, college, other_college):

@@ -14,10 +14,12 @@ from enterprises.models import Enterprise
 from tests import factories as f
 
 D = datetime.date
+# An enterprise's new item may not be due before today (issue #15).
+DUE = timezone.localdate() + datetime.timedelta(days=90)
 
 
 def _add_item(demand_list, by, **fields):
-    defaults = {"kind": "talent", "title": "电工", "headcount": 4, "due_on": D(2025, 9, 30)}
+    defaults = {"kind": "talent", "title": "电工", "headcount": 4, "due_on": DUE}
     return services.demand_item_create(demand_list=demand_list, by=by, **(defaults | fields))
 
 

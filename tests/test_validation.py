@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from colleges import services as college_services
 from colleges.models import TrainingBase
@@ -25,6 +26,8 @@ from tests import factories as f
 from tests.factories import make_uscc
 
 D = datetime.date
+# An enterprise's new item may not be due before today (issue #15).
+DUE = timezone.localdate() + datetime.timedelta(days=90)
 
 
 def errors_of(call) -> dict:
@@ -120,7 +123,7 @@ def test_cluster_needs_at_least_one_industry_code(bureau_user):
 
 
 def _item_fields(**overrides):
-    return {"kind": "talent", "title": "数控车工", "headcount": 5, "due_on": D(2025, 9, 30)} | overrides
+    return {"kind": "talent", "title": "数控车工", "headcount": 5, "due_on": DUE} | overrides
 
 
 @pytest.mark.parametrize("kind", ["talent", "training"])
@@ -220,7 +223,7 @@ def test_fulfilment_in_the_future_or_negative_is_rejected(bureau_user):
 # ---- programs --------------------------------------------------------------------------------
 
 
-def test_program_closed_before_established_is_kept_and_never_active(college, college_user):
+def test_program_closed_before_established_is_refused(college, college_user):
     program = Program(
         college=college,
         major=f.MajorFactory(),
@@ -229,10 +232,11 @@ def test_program_closed_before_established_is_kept_and_never_active(college, col
         closed_on=D(2020, 8, 31),
     )
 
-    # The city's example bundle has such rows (SPEC 2's "active on D" makes them never active).
-    program_services.program_save(instance=program, by=college_user)
+    # SPEC 7: a row error in forms and imports alike (the model's clean(), which both run).
+    errors = errors_of(lambda: program_services.program_save(instance=program, by=college_user))
 
-    assert Program.objects.get().closed_on == D(2020, 8, 31)
+    assert errors == {"closed_on": ["撤销日期不能早于设立日期。"]}
+    assert not Program.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -267,12 +271,13 @@ def test_training_base_without_owner_is_rejected_on_college(bureau_user):
     assert errors == {"college": ["实训基地至少要有一个所属院校或所属企业。"]}
 
 
-def test_training_base_closed_before_established_is_kept(college, college_user):
+def test_training_base_closed_before_established_is_refused(college, college_user):
     base = f.TrainingBaseFactory.build(college=college, established_on=D(2022, 1, 1), closed_on=D(2021, 1, 1))
 
-    college_services.training_base_save(instance=base, by=college_user)
+    errors = errors_of(lambda: college_services.training_base_save(instance=base, by=college_user))
 
-    assert TrainingBase.objects.get(code=base.code).closed_on == D(2021, 1, 1)
+    assert errors == {"closed_on": ["撤销日期不能早于设立日期。"]}
+    assert not TrainingBase.objects.filter(code=base.code).exists()
 
 
 # ---- policies --------------------------------------------------------------------------------

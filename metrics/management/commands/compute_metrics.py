@@ -43,15 +43,22 @@ class Command(BaseCommand):
             periods = [(year, quarter)]
         failed = []
         for y, q in periods:
-            if queue:
-                run = services.metric_run_enqueue(year=y, quarter=q, trigger="command")
-                self.stdout.write(_("已排队：%(y)s年第%(q)s季度（任务 #%(id)s）") % {"y": y, "q": q, "id": run.id})
-                continue
             try:
-                run = services.metric_run_create(year=y, quarter=q, trigger="command")
+                if queue:
+                    run = services.metric_run_enqueue(year=y, quarter=q, trigger="command")
+                else:
+                    run = services.metric_run_create(year=y, quarter=q, trigger="command")
             except ValidationError as exc:
                 raise CommandError("；".join(f"{field}：{m}" for field, ms in exc.message_dict.items() for m in ms))
-            run = services.metric_run_execute(run_id=run.id)
+            if queue:
+                self.stdout.write(_("已排队：%(y)s年第%(q)s季度（任务 #%(id)s）") % {"y": y, "q": q, "id": run.id})
+                continue
+            executed = services.metric_run_execute(run_id=run.id)
+            if executed is None:  # the period's run is already being computed elsewhere
+                raise CommandError(
+                    _("%(y)s年第%(q)s季度正在计算中（任务 #%(id)s），请稍后再试。") % {"y": y, "q": q, "id": run.id}
+                )
+            run = executed
             if run.status != RunStatus.SUCCEEDED:
                 failed.append(run)
                 self.stderr.write(_("%(y)s年第%(q)s季度计算失败：%(e)s") % {"y": y, "q": q, "e": run.error})
