@@ -29,7 +29,7 @@ from enterprises.models import Enterprise
 from policies.models import PolicyCard, PolicyDelivery
 from portal.periods import quarter_end
 from programs.models import OrderClass, Program, ProgramYear
-from reference.models import Industry, IndustryCluster, Major
+from reference.models import Industry, IndustryCluster, Major, PriorityMajor
 
 TABLES = {
     "cluster": IndustryCluster,
@@ -49,6 +49,7 @@ TABLES = {
     "order_class": OrderClass,
     "card": PolicyCard,
     "delivery": PolicyDelivery,
+    "priority": PriorityMajor,
 }
 
 # Key clusters' codes, and which majors serve which key cluster (codes match by prefix).
@@ -143,6 +144,25 @@ QUERIES = {
         WHERE l.year = %(year)s AND l.status IN ('submitted', 'accepted')
           AND i.status <> 'cancelled' AND i.due_on <= %(end)s
         GROUP BY GROUPING SETS ((), (e.district))""",
+    "priority_major_share": f"""
+        SELECT {COLLEGE_COLUMNS},
+               count(*) FILTER (WHERE EXISTS (
+                   SELECT 1 FROM {{priority}} d WHERE d.major_code = m.code AND d.effective_from <= %(end)s
+                     AND (d.effective_to IS NULL OR d.effective_to >= %(end)s))),
+               count(*)
+        FROM {{program}} p JOIN {{college}} c ON c.id = p.college_id JOIN {{major}} m ON m.id = p.major_id
+        WHERE {ACTIVE_PROGRAM}
+        {COLLEGE_SCOPES}""",
+    # Key enterprises: any of the four tags (jsonb ?| array).
+    "filing_rate": """
+        SELECT e.district, NULL, GROUPING(e.district) * 2 + 1,
+               count(*) FILTER (WHERE EXISTS (
+                   SELECT 1 FROM {list} l WHERE l.enterprise_id = e.id AND l.year = %(year)s
+                     AND l.quarter = %(quarter)s AND l.status IN ('submitted', 'accepted'))),
+               count(*)
+        FROM {enterprise} e
+        WHERE e.tags::jsonb ?| array['above_scale', 'specialized', 'little_giant', 'chain_leader']
+        GROUP BY GROUPING SETS ((), (e.district))""",
     "policy_reach": """
         SELECT e.district, NULL, GROUPING(e.district) * 2 + 1,
                count(*) FILTER (WHERE d.acknowledged_at < %(cutoff)s), count(*)
@@ -182,6 +202,66 @@ SUPPLY = f"""
     )
     SELECT district, college_id, GROUPING(district, college_id), cluster_id, sum(graduates)
     FROM supply GROUP BY GROUPING SETS ((cluster_id), (district, cluster_id), (college_id, cluster_id))"""
+
+# SPEC 4.2 in headcounts: demand of the four quarters ending with the period by (district, cluster), and per
+# (scope, cluster) the graduates and local graduates of Y and the projected graduates of Y+1..Y+3 of the
+# programs active at E (cohort in school × c_s, else the latest intake × c_s, 0 when stopped or no row).
+HEADCOUNT_DEMAND = f"""
+    WITH {SERVES},
+    industry_cluster AS (
+        SELECT i.code, min(k.cluster_id) AS cluster_id
+        FROM {{industry}} i JOIN key_codes k ON starts_with(i.code, k.code) OR starts_with(k.code, i.code)
+        GROUP BY i.code
+    ),
+    demand AS (
+        SELECT e.district, coalesce(ic.cluster_id, 0) AS cluster_id, i.headcount
+        FROM {{item}} i JOIN {{list}} l ON l.id = i.demand_list_id JOIN {{enterprise}} e ON e.id = l.enterprise_id
+        LEFT JOIN industry_cluster ic ON ic.code = i.industry_code
+        WHERE (l.year * 4 + l.quarter) BETWEEN %(index)s - 3 AND %(index)s AND l.status IN ('submitted', 'accepted')
+          AND i.kind = 'talent' AND i.status <> 'cancelled'
+    )
+    SELECT district, NULL, GROUPING(district) * 2 + 1, cluster_id, sum(headcount)::float8
+    FROM demand GROUP BY GROUPING SETS ((cluster_id), (district, cluster_id))"""
+
+HEADCOUNT_SUPPLY = f"""
+    WITH {SERVES},
+    fan_out AS (SELECT major_id, count(*) AS n FROM serves GROUP BY major_id),
+    ratios AS (
+        SELECT p.schooling, sum(py.graduates)::float8 / sum(py.enrolled) AS c
+        FROM {{py}} py JOIN {{program}} p ON p.id = py.program_id
+        WHERE py.year < %(year)s AND py.enrolled > 0 GROUP BY p.schooling
+    ),
+    latest AS (SELECT DISTINCT ON (program_id) program_id, admitted FROM {{py}} ORDER BY program_id, year DESC),
+    per_program AS (
+        SELECT p.id, p.major_id, c.district, c.id AS college_id,
+               coalesce(now.graduates, 0)::float8 AS g, coalesce(now.employed_locally, 0)::float8 AS l,
+               {{projected}}
+        FROM {{program}} p JOIN {{college}} c ON c.id = p.college_id
+        LEFT JOIN {{py}} now ON now.program_id = p.id AND now.year = %(year)s
+        LEFT JOIN latest ON latest.program_id = p.id
+        LEFT JOIN ratios r ON r.schooling = p.schooling
+        WHERE {ACTIVE_PROGRAM}
+    ),
+    split AS (
+        SELECT x.district, x.college_id, coalesce(s.cluster_id, 0) AS cluster_id, coalesce(f.n, 1) AS n,
+               x.g, x.l, x.f1, x.f2, x.f3
+        FROM per_program x LEFT JOIN serves s ON s.major_id = x.major_id LEFT JOIN fan_out f ON f.major_id = x.major_id
+    )
+    SELECT district, college_id, GROUPING(district, college_id), cluster_id,
+           sum(g / n), sum(l / n), sum(f1 / n), sum(f2 / n), sum(f3 / n)
+    FROM split GROUP BY GROUPING SETS ((cluster_id), (district, cluster_id), (college_id, cluster_id))"""
+PROJECTED = ", ".join(
+    f"""CASE WHEN y{h}.enrolled IS NOT NULL THEN y{h}.enrolled * coalesce(r.c, 1)
+             WHEN p.enrollment_status = 'stopped' OR latest.admitted IS NULL THEN 0
+             ELSE latest.admitted * coalesce(r.c, 1) END AS f{h}"""
+    for h in (1, 2, 3)
+)
+PROJECTED_JOINS = " ".join(
+    f"LEFT JOIN {{py}} y{h} ON y{h}.program_id = p.id AND y{h}.year = %(year)s + {h}" for h in (1, 2, 3)
+)
+HEADCOUNT_SUPPLY = HEADCOUNT_SUPPLY.replace("{projected}", PROJECTED).replace(
+    "LEFT JOIN latest ON", PROJECTED_JOINS + " LEFT JOIN latest ON"
+)
 
 # 限制招生预警: in-field rate below 0.60 in both of the two latest years <= Y that have data.
 ALERTS = """
@@ -224,7 +304,14 @@ def compute(year: int, quarter: int) -> dict:
     cutoff = datetime.datetime.combine(
         end + datetime.timedelta(days=1), datetime.time(), zoneinfo.ZoneInfo(settings.TIME_ZONE)
     )
-    params = {"year": year, "quarter": quarter, "end": end, "jan1": datetime.date(year, 1, 1), "cutoff": cutoff}
+    params = {
+        "year": year,
+        "quarter": quarter,
+        "index": year * 4 + quarter,
+        "end": end,
+        "jan1": datetime.date(year, 1, 1),
+        "cutoff": cutoff,
+    }
     with transaction.atomic():
         # jsonb_array_elements_text is estimated at 100 rows a call, which pushes the small key-cluster
         # queries past jit_above_cost: PostgreSQL then spends ~2 s compiling a 30 ms query. The
@@ -253,7 +340,24 @@ def _compute(params: dict) -> dict:
         for scope, side in supply.items()
     }
     results["alerts"] = {("city", ""): (len(_run(ALERTS, params)), None)}
+    results["headcounts"] = _headcounts(params)
     return results
+
+
+def _headcounts(params: dict) -> dict:
+    """{(scope_type, scope_id, cluster_id): [demand, graduates, local, f1, f2, f3]} (cluster 0: other)."""
+    table = {}
+    for district, college_id, grouping, cluster_id, *sums in _run(HEADCOUNT_SUPPLY, params):
+        table[(*_scope(district, college_id, grouping), cluster_id)] = [0.0, *map(float, sums)]
+    demand = {}
+    for district, college_id, grouping, cluster_id, amount in _run(HEADCOUNT_DEMAND, params):
+        demand[(*_scope(district, college_id, grouping), cluster_id)] = float(amount or 0)
+    for key, amount in demand.items():
+        table.setdefault(key, [0.0] * 6)[0] = amount
+    for (scope_type, _scope_id, cluster_id), row in table.items():
+        if scope_type == "college":  # a college's supply is set against the city's demand
+            row[0] = demand.get(("city", "", cluster_id), 0.0)
+    return table
 
 
 def timed(year: int, quarter: int) -> tuple[float, dict]:

@@ -38,6 +38,7 @@ from rest_framework.authtoken.models import Token
 from demand.models import DemandItem, DemandItemEvent, DemandList
 from enterprises.models import Enterprise
 from portal.models import UserProfile
+from portal.periods import Period
 
 from . import floor
 from .urls import BARE_PATH
@@ -58,6 +59,7 @@ GOALS = {
     "api_bare_p95_ratio": 2,
     "home_p95_ms": 150,
     "home_queries": 15,
+    "planner_p95_ms": 300,
     "import_100k_s": 30,
     "load_errors": 0,
 }
@@ -185,6 +187,7 @@ def measure_period(year: int, quarter: int, log) -> dict:
     if run["status"] != "succeeded":
         raise CommandError(f"period run {run['run_id']} {run['status']}: {run['error']}")
     floor_s, figures = floor.timed(year, quarter)
+    headcounts = figures.pop("headcounts")
     return {
         "period": f"{year}Q{quarter}",
         "period_run_s": run["warm_s"],
@@ -193,8 +196,32 @@ def measure_period(year: int, quarter: int, log) -> dict:
         "period_floor_ratio": round(run["warm_s"] / floor_s, 2),
         "period_peak_rss_mib": run["peak_rss_mib"],
         "period_snapshots": run["snapshots"],
-        "floor_mismatches": floor_mismatches(run["run_id"], figures),
+        "floor_mismatches": floor_mismatches(run["run_id"], figures) + headcount_mismatches(run["run_id"], headcounts),
     }
+
+
+def headcount_mismatches(run_id: int, floor_rows: dict) -> list[str]:
+    """Where the run's SPEC 4.2 rows and the SQL floor's disagree (every scope × bucket of the run)."""
+    from colleges.models import College
+    from metrics.models import SupplyDemandRow
+    from reference.models import IndustryCluster
+
+    college_ids = dict(College.objects.values_list("code", "id"))
+    cluster_ids = {**dict(IndustryCluster.objects.values_list("code", "id")), "other": 0}
+    fields = ["demand", "graduates", "local_graduates", "forecast_1", "forecast_2", "forecast_3"]
+    mismatches = []
+    for row in SupplyDemandRow.objects.filter(run_id=run_id).values("scope_type", "scope_id", "cluster", *fields):
+        scope_id = college_ids[row["scope_id"]] if row["scope_type"] == "college" else row["scope_id"]
+        cluster = cluster_ids[row["cluster"]]
+        expected = floor_rows.get((row["scope_type"], scope_id, cluster)) or [0.0] * 6
+        if row["scope_type"] == "college":
+            expected = [floor_rows.get(("city", "", cluster), [0.0])[0], *expected[1:]]
+        engine = [row[name] for name in fields]
+        if any(abs(a - b) > 1e-6 * max(1.0, abs(b)) for a, b in zip(engine, expected, strict=True)):
+            mismatches.append(
+                f"headcounts {row['scope_type']} {row['scope_id']} {row['cluster']}: {engine} vs {expected}"
+            )
+    return mismatches[:20]
 
 
 def floor_mismatches(run_id: int, figures: dict) -> list[str]:
@@ -225,6 +252,56 @@ def floor_mismatches(run_id: int, figures: dict) -> list[str]:
             ):
                 mismatches.append(f"{metric} {scope_type} {scope_id}: engine {snapshot.value} floor {expected}")
     return mismatches[:20]
+
+
+def planner_changes(year: int, count: int = 20) -> list[dict]:
+    """A realistic 20-change scenario over the province: halve or stop intakes, close programs, open new ones."""
+    from colleges.models import College
+    from programs.models import Program
+    from reference.models import Major
+
+    programs = list(Program.objects.filter(closed_on__isnull=True).order_by("pk").values_list("pk", flat=True)[:count])
+    colleges = list(College.objects.order_by("code").values_list("code", flat=True)[: count // 4])
+    majors = list(Major.objects.order_by("code").values_list("code", flat=True)[: count // 4])
+    changes = [{"action": "set_intake", "program": pk, "from_year": year + 1, "factor": 0.5} for pk in programs[:8]]
+    changes += [{"action": "set_intake", "program": pk, "from_year": year + 1, "factor": 0} for pk in programs[8:10]]
+    changes += [{"action": "close", "program": pk, "on": f"{year + 1}-07-01"} for pk in programs[10:15]]
+    changes += [
+        {
+            "action": "open",
+            "college_code": college,
+            "major_code": major,
+            "schooling": "3yr_higher",
+            "first_intake_year": year + 1,
+            "intake": 120,
+        }
+        for college, major in zip(colleges, majors, strict=False)
+    ]
+    return changes[:count]
+
+
+def measure_planner(year: int, quarter: int, log) -> dict:
+    """SPEC 4.3 evaluation at province scale: the per-period base once, then warm evaluations (validation
+    of the changes included), a 20-change scenario and an empty one."""
+    from metrics import scenarios
+
+    scenarios.forget_planner_bases()
+    started = time.perf_counter()
+    scenarios.planner_base(Period(year, quarter))
+    base_s = time.perf_counter() - started
+    changes = planner_changes(year)
+    figures = {"planner_base_s": round(base_s, 3), "planner_changes": len(changes)}
+    for name, scenario in (("planner", changes), ("planner_empty", [])):
+        times = []
+        for _i in range(WARMUP + 50):
+            started = time.perf_counter()
+            scenarios.scenario_evaluate(year=year, quarter=quarter, changes=scenario)
+            times.append(time.perf_counter() - started)
+        times = sorted(times[WARMUP:])
+        figures[f"{name}_p50_ms"] = _ms(times[len(times) // 2])
+        figures[f"{name}_p95_ms"] = _ms(times[int(len(times) * 0.95) - 1])
+    log(f"planner: base {base_s:.2f}s, p95 {figures['planner_p95_ms']} ms")
+    return figures
 
 
 @override_settings(ROOT_URLCONF="bench.urls", DEBUG=False)
@@ -414,6 +491,8 @@ def run(*, reseed: bool, load_seconds: float, workers: int, threads: int, skip: 
     }
     if "period" not in skip:
         figures |= measure_period(year, quarter, log)
+    if "planner" not in skip:
+        figures |= measure_planner(year, quarter, log)
     if "api" not in skip:
         log("API list against the bare view")
         figures |= measure_api(year, tokens[0])

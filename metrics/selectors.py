@@ -17,49 +17,12 @@ def latest_period_with_snapshots() -> tuple[int, int] | None:
     return tuple(row) if row else None
 
 
-def trend(metric: str, scope_type: str = ScopeType.CITY, scope_id: str = "") -> list[tuple[int, int, float | None]]:
-    """(year, quarter, value) of a metric for one scope over every computed quarter, oldest first."""
-    return list(
-        Snapshot.objects.filter(metric=metric, scope_type=scope_type, scope_id=scope_id)
-        .order_by("year", "quarter")
-        .values_list("year", "quarter", "value")
-    )
-
-
-def period_snapshots(year: int, quarter: int, scope_type: str = ScopeType.CITY, scope_id: str = "") -> dict:
-    """{metric: Snapshot} of one scope in one period."""
-    snapshots = Snapshot.objects.filter(year=year, quarter=quarter, scope_type=scope_type, scope_id=scope_id)
-    return {s.metric: s for s in snapshots}
-
-
-def period_scopes(year: int, quarter: int, scope_type: str) -> list[tuple[str, str]]:
-    """(scope_id, scope_name) of the districts or colleges that have snapshots in the period, for drill-down."""
-    return list(
-        Snapshot.objects.filter(year=year, quarter=quarter, scope_type=scope_type)
-        .order_by("scope_id")
-        .values_list("scope_id", "scope_name")
-        .distinct()
-    )
-
-
 def latest_run(year: int, quarter: int, status: str | None = RunStatus.SUCCEEDED) -> MetricRun | None:
     """The latest run of the period (by default the latest succeeded one)."""
     runs = MetricRun.objects.filter(year=year, quarter=quarter)
     if status:
         runs = runs.filter(status=status)
     return runs.order_by("-finished_at", "-id").first()
-
-
-def supply_demand_table(year: int, quarter: int, scope_type: str = ScopeType.CITY, scope_id: str = "") -> list[dict]:
-    """Per-cluster headcounts (SPEC 4.2) of one scope, from the period's latest succeeded run.
-
-    Rows are the key clusters in their order, then "other"; each has the columns SUPPLY_DEMAND_COLUMNS.
-    Empty when the period has no succeeded run.
-    """
-    run = latest_run(year, quarter)
-    if run is None:
-        return []
-    return list(supply_demand_rows(run, scope_type, scope_id))
 
 
 SUPPLY_DEMAND_COLUMNS = (
@@ -141,8 +104,3 @@ def targets_progress(*, year: int, quarter: int, targets=None) -> list[dict]:
         )
     }
     return [_progress(t, values.get((t.metric, t.scope_type, t.scope_id)), year, quarter) for t in targets]
-
-
-def target_progress(*, target: Target, year: int, quarter: int) -> dict:
-    """Progress of one target in period (year, quarter); the rule is on targets_progress."""
-    return targets_progress(year=year, quarter=quarter, targets=[target])[0]

@@ -43,10 +43,6 @@ def is_bureau(user) -> bool:
     return role_of(user) == Role.BUREAU
 
 
-def is_agency(user) -> bool:
-    return role_of(user) == Role.AGENCY
-
-
 def college_id_of(user) -> int | None:
     """The college a college admin belongs to (None for every other role)."""
     profile = profile_of(user)

@@ -150,9 +150,10 @@ def test_supply_demand_match_college_against_city_demand(supply_and_demand):
 
 
 def test_supply_demand_table_kept_with_the_run(supply_and_demand):
-    from metrics.selectors import supply_demand_table
+    from metrics.selectors import latest_run, supply_demand_rows
 
-    table = {row["cluster"]: row for row in supply_demand_table(2025, 2)}
+    run = latest_run(2025, 2)
+    table = {row["cluster"]: row for row in supply_demand_rows(run)}
     assert list(table) == ["NEV", "ELEC", "other"]
     assert (table["NEV"]["demand"], table["NEV"]["graduates"]) == (30, 40)
     # SPEC 4.2: demand of the four quarters ending with 2025Q2 (Q1's 99 too), cancelled items left out.
@@ -160,7 +161,7 @@ def test_supply_demand_table_kept_with_the_run(supply_and_demand):
     assert (table["other"]["demand"], table["other"]["graduates"]) == (0, 20)
     for row in table.values():  # SPEC 4.2: what local graduates leave of the demand
         assert row["gap"] == row["demand"] - row["local_graduates"]
-    college = {row["cluster"]: row["demand"] for row in supply_demand_table(2025, 2, "college", "13291")}
+    college = {row["cluster"]: row["demand"] for row in supply_demand_rows(run, "college", "13291")}
     assert college == {"NEV": 30, "ELEC": 10 + 99, "other": 0}  # the city's demand of the four quarters
 
 

@@ -327,8 +327,8 @@ def test_targets_progress_statuses(db, django_assert_num_queries):
     assert progress["training_headcount"]["ratio"] == pytest.approx(9500 / 20000)
     assert progress["supply_demand_match"]["ratio"] == pytest.approx(0.8)
     assert progress["supply_demand_match"]["status"] == "at_risk"
-    assert selectors.target_progress(target=achieved, year=2025, quarter=2)["status"] == "achieved"
-    assert selectors.target_progress(target=annual, year=2025, quarter=4)["status"] == "no_data"
+    assert selectors.targets_progress(targets=[achieved], year=2025, quarter=2)[0]["status"] == "achieved"
+    assert selectors.targets_progress(targets=[annual], year=2025, quarter=4)[0]["status"] == "no_data"
     for target in (near, far, null, late, at_most):
         assert target.metric in progress
 
@@ -341,14 +341,9 @@ def test_selectors_read_snapshots(city, django_assert_num_queries):
     run_period(2024, 4)
     run_period(2025, 2)
     assert selectors.latest_period_with_snapshots() == (2025, 2)
-    with django_assert_num_queries(1):
-        trend = selectors.trend("training_bases")
-    assert trend == [(2024, 4, 1.0), (2025, 2, 1.0)]
-    assert selectors.trend("in_field_rate", "college", "13290") == [(2024, 4, None), (2025, 2, 0.8)]
-    current = selectors.period_snapshots(2025, 2)
+    current = {s.metric: s for s in Snapshot.objects.filter(year=2025, quarter=2, scope_type="city")}
     assert len(current) == 16 and current["local_retention_rate"].value == 0.9
-    assert selectors.period_scopes(2025, 2, "college") == [("13290", "甲职业技术学院")]
-    assert selectors.supply_demand_table(2023, 1) == []
+    assert selectors.latest_run(2023, 1) is None
 
 
 def test_setup_schedule_is_idempotent(db):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 from bench import runner
 
-PARTS = ("period", "api", "home", "import", "load")
+PARTS = ("period", "planner", "api", "home", "import", "load")
 
 
 class Command(BaseCommand):
