@@ -199,7 +199,14 @@ class PlannerBase:
         self.scopes = [(CITY, "", hc.city_name)] + [(DISTRICT, d, d) for d in self.districts]
         self.n_scopes = len(self.scopes)
 
-        # Majors: served clusters (for opens) and directory membership on each year end.
+        self._read_majors(hc, inputs)
+        self._read_colleges(hc, arrays)
+        self.programs = self._program_matrix(hc, arrays)
+        self._read_demand_and_yields(hc, arrays)
+        self.baseline = self._figures(self.programs)
+
+    def _read_majors(self, hc: HeadcountInputs, inputs: PlannerInputs) -> None:
+        """The clusters each major serves (for opens) and its directory membership on each year end."""
         served = dict(zip(hc.programs["major_code"].astype(str), hc.programs["served"], strict=True))
         if inputs.majors is not None:
             served.update(zip(inputs.majors["major_code"].astype(str), inputs.majors["served"], strict=True))
@@ -218,6 +225,8 @@ class PlannerBase:
                 self.listed_by_major[code] = inside[codes == code].any(axis=0)
         self._not_listed = np.zeros(PLAN_YEARS, dtype=bool)
 
+    def _read_colleges(self, hc: HeadcountInputs, arrays: ProgramArrays) -> None:
+        """Each college's district scope (an opened program counts in its college's district)."""
         colleges = hc.colleges
         self.college_district = dict(
             zip(
@@ -230,9 +239,11 @@ class PlannerBase:
         for code, district in zip(arrays.college_code, _scope_index(arrays.district, self.districts), strict=True):
             self.college_district.setdefault(str(code), district)
 
+    def _program_matrix(self, hc: HeadcountInputs, arrays: ProgramArrays) -> _Programs:
+        """The baseline's (programs × year ends) arrays: graduates, activity, directory membership."""
         active = np.column_stack([active_on(hc.programs, end) for end in self.year_ends])
         listed = np.array([self.listed_by_major.get(str(m), self._not_listed) for m in arrays.major_code], dtype=bool)
-        self.programs = _Programs(
+        return _Programs(
             graduates=baseline_matrix(arrays, PLAN_YEARS - 1),
             active=active.reshape(arrays.n, PLAN_YEARS),
             listed=listed.reshape(arrays.n, PLAN_YEARS),
@@ -243,7 +254,8 @@ class PlannerBase:
             nz_div=arrays.nz_div,
         )
 
-        # Demand of the four quarters and the local yields ℓ of §4.2, per scope and bucket.
+    def _read_demand_and_yields(self, hc: HeadcountInputs, arrays: ProgramArrays) -> None:
+        """Demand of the four quarters and the local yields ℓ of §4.2, per scope and bucket."""
         n_buckets = len(self.buckets)
         position = {b: i for i, b in enumerate(self.buckets)}
         demand = demand_by_bucket(counted_demand(hc.talent_demand, hc.year, hc.quarter), hc.clusters)
@@ -261,8 +273,6 @@ class PlannerBase:
         g_total, l_total = g.sum(axis=1), loc.sum(axis=1)
         fallback = np.divide(l_total, g_total, out=np.zeros_like(g_total), where=g_total != 0)
         self.yields = np.where(g != 0, loc / np.where(g != 0, g, 1.0), fallback[:, None])
-
-        self.baseline = self._figures(self.programs)
 
     # -- aggregation ---------------------------------------------------------------------------
 
