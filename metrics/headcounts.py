@@ -128,6 +128,54 @@ class ProgramArrays:
         return self.ratios.get(schooling, 1.0)
 
 
+def _projections(programs, years, pidx, year_of, c, year, horizon, by_program) -> np.ndarray:
+    """(n, horizon): projected graduates of Y+1.. — the cohort in school × c_s, else the latest intake × c_s,
+    0 for a stopped program or one without any row."""
+    n = len(programs)
+    stopped = (programs["enrollment_status"].astype(object) == STOPPED).to_numpy(dtype=bool)
+    # Latest row of each program (largest year, any year): its admitted is the held intake.
+    has_row = np.zeros(n, dtype=bool)
+    has_row[pidx] = True
+    latest_admitted = np.zeros(n)
+    if len(pidx):
+        order = np.lexsort((year_of, pidx))  # by program, then year
+        last = order[np.r_[pidx[order][1:] != pidx[order][:-1], True]]  # each program's largest year
+        latest_admitted[pidx[last]] = years["admitted"].to_numpy(dtype=float)[last]
+    held = np.where(has_row & ~stopped, latest_admitted * c, 0.0)
+
+    projection = np.zeros((n, horizon))
+    for h in range(horizon):
+        enrolled, present = by_program(year_of == year + 1 + h, "enrolled")
+        projection[:, h] = np.where(present, enrolled * c, held)
+
+    return projection
+
+
+def _bucket_split(served: list, clusters: KeyClusters):
+    """(program, bucket, divisor) triples: a program serving n key clusters adds 1/n to each, one serving
+    none all to OTHER; and the buckets in order."""
+    bucket_index = {code: i for i, code in enumerate([*clusters.codes, OTHER])}
+    nz_prog, nz_bucket, nz_div = [], [], []
+    for i, codes in enumerate(served):
+        codes = list(codes) if isinstance(codes, (list, tuple, np.ndarray)) else []
+        if codes:
+            for code in codes:
+                nz_prog.append(i)
+                nz_bucket.append(bucket_index[code])
+                nz_div.append(float(len(codes)))
+        else:
+            nz_prog.append(i)
+            nz_bucket.append(bucket_index[OTHER])
+            nz_div.append(1.0)
+
+    return (
+        np.array(nz_prog, dtype=np.int64),
+        np.array(nz_bucket, dtype=np.int64),
+        np.array(nz_div, dtype=float),
+        list(bucket_index),
+    )
+
+
 def prepare_programs(
     programs: pd.DataFrame,
     program_years: pd.DataFrame,
@@ -161,36 +209,9 @@ def prepare_programs(
     graduates, _ = by_program(year_of == year, "graduates")
     local, _ = by_program(year_of == year, "employed_locally")
 
-    # Latest row of each program (largest year, any year): its admitted is the held intake.
-    has_row = np.zeros(n, dtype=bool)
-    has_row[pidx] = True
-    latest_admitted = np.zeros(n)
-    if len(pidx):
-        order = np.lexsort((year_of, pidx))  # by program, then year
-        last = order[np.r_[pidx[order][1:] != pidx[order][:-1], True]]  # each program's largest year
-        latest_admitted[pidx[last]] = years["admitted"].to_numpy(dtype=float)[last]
-    stopped = (programs["enrollment_status"].astype(object) == STOPPED).to_numpy(dtype=bool)
-    held = np.where(has_row & ~stopped, latest_admitted * c, 0.0)
+    projection = _projections(programs, years, pidx, year_of, c, year, horizon, by_program)
 
-    projection = np.zeros((n, horizon))
-    for h in range(horizon):
-        enrolled, present = by_program(year_of == year + 1 + h, "enrolled")
-        projection[:, h] = np.where(present, enrolled * c, held)
-
-    served = programs["served"].tolist()
-    bucket_index = {code: i for i, code in enumerate([*clusters.codes, OTHER])}
-    nz_prog, nz_bucket, nz_div = [], [], []
-    for i, codes in enumerate(served):
-        codes = list(codes) if isinstance(codes, (list, tuple, np.ndarray)) else []
-        if codes:
-            for code in codes:
-                nz_prog.append(i)
-                nz_bucket.append(bucket_index[code])
-                nz_div.append(float(len(codes)))
-        else:
-            nz_prog.append(i)
-            nz_bucket.append(bucket_index[OTHER])
-            nz_div.append(1.0)
+    nz_prog, nz_bucket, nz_div, buckets = _bucket_split(programs["served"].tolist(), clusters)
 
     district = programs["district"].astype(object).where(~_missing(programs["district"]), None).to_numpy()
     return ProgramArrays(
@@ -204,18 +225,19 @@ def prepare_programs(
         college_code=programs["college_code"].astype(object).to_numpy(),
         district=district,
         aligned=np.array(
-            [bool(len(s)) if isinstance(s, (list, tuple, np.ndarray)) else False for s in served], dtype=bool
+            [bool(len(s)) if isinstance(s, (list, tuple, np.ndarray)) else False for s in programs["served"]],
+            dtype=bool,
         ),
-        stopped=stopped,
+        stopped=(programs["enrollment_status"].astype(object) == STOPPED).to_numpy(dtype=bool),
         active=active_on(programs, end),
         graduates=graduates,
         local=local,
         projection=projection,
         ratios=ratios,
-        nz_prog=np.array(nz_prog, dtype=np.int64),
-        nz_bucket=np.array(nz_bucket, dtype=np.int64),
-        nz_div=np.array(nz_div, dtype=float),
-        buckets=list(bucket_index),
+        nz_prog=nz_prog,
+        nz_bucket=nz_bucket,
+        nz_div=nz_div,
+        buckets=buckets,
     )
 
 
