@@ -81,6 +81,54 @@ def _workbook_rows(data: bytes, label: str, log: ErrorLog) -> list[tuple[int, di
     return next(iter(tables.values())).rows if tables else []
 
 
+def _username_errors(username: str, taken: set, seen: dict) -> list[str]:
+    if not username:
+        return [_("用户名不能为空。")]
+    if len(username) > 150:
+        return [_("用户名最长 150 个字符。")]
+    errors = []
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        errors.append(_("用户名只能包含字母、数字和 @ . + - _。"))
+    if username.lower() in taken:
+        errors.append(_("用户名「%(name)s」已存在。") % {"name": username})
+    elif username.lower() in seen:
+        errors.append(_("用户名「%(name)s」与第 %(row)s 行重复。") % {"name": username, "row": seen[username.lower()]})
+    return errors
+
+
+def _contact_errors(fields: dict) -> list[tuple[str, str]]:
+    errors = []
+    if len(fields["name"].strip()) > 150:
+        errors.append(("name", _("姓名最长 150 个字符。")))
+    email = fields["email"].strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(("email", _("电子邮箱「%(email)s」格式错误。") % {"email": email}))
+    return errors
+
+
+def _owner(fields: dict, enterprises: dict, colleges: dict):
+    """(enterprise, college, [(column, message)]): the row names exactly one existing owner."""
+    uscc, code = fields["uscc"].strip().upper(), fields["college_code"].strip()
+    if uscc and code:
+        return None, None, [("college_code", _("统一社会信用代码和院校代码只能填写一个。"))]
+    if not uscc and not code:
+        return None, None, [("uscc", _("请填写企业的统一社会信用代码或院校代码。"))]
+    if uscc:
+        enterprise = enterprises.get(uscc)
+        if enterprise is None:
+            return None, None, [("uscc", _("没有统一社会信用代码为 %(code)s 的企业。") % {"code": uscc})]
+        return enterprise, None, []
+    college = colleges.get(code)
+    if college is None:
+        return None, None, [("college_code", _("没有院校代码为 %(code)s 的院校。") % {"code": code})]
+    return None, college, []
+
+
 def check_rows(rows: list[tuple[int, dict]], label: str, log: ErrorLog) -> list[AccountRow]:
     """The rows as accounts to create; every problem goes to `log` as (file, row, column, message)."""
     if not rows and not log:
@@ -103,57 +151,17 @@ def check_rows(rows: list[tuple[int, dict]], label: str, log: ErrorLog) -> list[
 
     checked, seen = [], {}
     for number, fields in rows:
-        ok = True
-
-        def error(column, message, number=number):
-            nonlocal ok
-            ok = False
-            log.add(label, number, column, message)
-
         username = fields["username"].strip()
-        if not username:
-            error("username", _("用户名不能为空。"))
-        elif len(username) > 150:
-            error("username", _("用户名最长 150 个字符。"))
-        else:
-            try:
-                UnicodeUsernameValidator()(username)
-            except ValidationError:
-                error("username", _("用户名只能包含字母、数字和 @ . + - _。"))
-            if username.lower() in taken:
-                error("username", _("用户名「%(name)s」已存在。") % {"name": username})
-            elif username.lower() in seen:
-                error(
-                    "username",
-                    _("用户名「%(name)s」与第 %(row)s 行重复。") % {"name": username, "row": seen[username.lower()]},
-                )
+        enterprise, college, owner_errors = _owner(fields, enterprises, colleges)
+        errors = [("username", m) for m in _username_errors(username, taken, seen)]
+        errors += _contact_errors(fields) + owner_errors
+        if username:
             seen.setdefault(username.lower(), number)
-
-        name = fields["name"].strip()
-        if len(name) > 150:
-            error("name", _("姓名最长 150 个字符。"))
-        email = fields["email"].strip()
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                error("email", _("电子邮箱「%(email)s」格式错误。") % {"email": email})
-
-        uscc, code = fields["uscc"].strip().upper(), fields["college_code"].strip()
-        enterprise = college = None
-        if uscc and code:
-            error("college_code", _("统一社会信用代码和院校代码只能填写一个。"))
-        elif not uscc and not code:
-            error("uscc", _("请填写企业的统一社会信用代码或院校代码。"))
-        elif uscc:
-            enterprise = enterprises.get(uscc)
-            if enterprise is None:
-                error("uscc", _("没有统一社会信用代码为 %(code)s 的企业。") % {"code": uscc})
-        else:
-            college = colleges.get(code)
-            if college is None:
-                error("college_code", _("没有院校代码为 %(code)s 的院校。") % {"code": code})
-        if ok:
+        for column, message in errors:
+            log.add(label, number, column, message)
+        if not errors:
             role = Role.ENTERPRISE if enterprise else Role.COLLEGE
-            checked.append(AccountRow(number, username, name, email, role, enterprise, college))
+            checked.append(
+                AccountRow(number, username, fields["name"].strip(), fields["email"].strip(), role, enterprise, college)
+            )
     return checked
