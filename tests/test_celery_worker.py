@@ -50,7 +50,7 @@ def test_worker_computes_an_enqueued_run(little_city, celery_worker_factory):  #
     run.refresh_from_db()
     assert run.status == "succeeded", run.error
     assert run.progress_done == run.progress_total
-    assert Snapshot.objects.filter(run=run).count() == 39
+    assert Snapshot.objects.filter(run=run).count() == 44
     assert Snapshot.objects.get(metric="local_retention_rate", scope_type="city", year=2025, quarter=2).value == 0.9
 
 
