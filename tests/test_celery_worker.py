@@ -57,7 +57,7 @@ def test_worker_computes_an_enqueued_run(little_city, celery_worker_factory):  #
 def test_worker_killed_mid_run_keeps_snapshots_and_run_is_reaped(little_city, celery_worker_factory):  # noqa: F811
     done = services.metric_run_execute(run_id=services.metric_run_create(year=2025, quarter=2).id)
     before = snapshot_state(2025, 2)
-    assert done.status == "succeeded" and len(before) == 39
+    assert done.status == "succeeded" and len(before) == 44
 
     # METRICS_TEST_DELAY_S (test-only) makes each metric take 1 s, so the kill lands mid-run.
     slow = celery_worker_factory(METRICS_TEST_DELAY_S=1)
@@ -85,5 +85,5 @@ def test_worker_killed_mid_run_keeps_snapshots_and_run_is_reaped(little_city, ce
     rerun = services.metric_run_enqueue(year=2025, quarter=2)
     wait_for(lambda: status_of(rerun) == "succeeded", log=reaper.log, message="the rerun to succeed")
     after = Snapshot.objects.filter(year=2025, quarter=2)
-    assert after.count() == 39
+    assert after.count() == 44
     assert set(after.values_list("run_id", flat=True)) == {rerun.id}
