@@ -22,7 +22,7 @@ from demand.models import DemandItem
 from enterprises.models import Enterprise
 from portal.roles import Action
 from programs.models import OrderClass, Program, ProgramYear
-from reference.models import Industry, IndustryCluster, Major
+from reference.models import District, Industry, IndustryCluster, Major, PriorityMajor
 
 from .spec import FILES, LIST_SEPARATOR, neutralise
 
@@ -43,6 +43,19 @@ def _rows_clusters(user):
 
 def _rows_majors(user):
     return _scoped(Major, user).order_by("code").values_list(*FILES["majors"])
+
+
+def _rows_districts(user):
+    return _scoped(District, user).order_by("order", "name").values_list(*FILES["districts"])
+
+
+def _rows_priority_majors(user):
+    # Both references hold the codes themselves (to_field="code").
+    return (
+        _scoped(PriorityMajor, user)
+        .order_by("major_id", "effective_from")
+        .values_list("major_id", "cluster_id", "effective_from", "effective_to")
+    )
 
 
 def _rows_enterprises(user):

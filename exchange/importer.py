@@ -6,7 +6,8 @@ writes everything in one transaction: a few queries to preload what exists, then
 and updates in batches (with their django-simple-history records). Re-importing the same bundle
 changes nothing.
 
-Natural keys: industries, clusters, majors, colleges, industry colleges, training bases and
+Natural keys: districts by `name` (a code, when given, is unique too); priority majors by (major_code,
+effective_from); industries, clusters, majors, colleges, industry colleges, training bases and
 cooperation projects by `code`; enterprises by `uscc`; programs by (college_code, major_code,
 schooling); program years by that and `year`; order classes by (college_code, major_code,
 schooling, uscc, year, name); training sessions by (college_code, uscc, title, held_on).
@@ -20,6 +21,10 @@ not appear in the file are left alone. export_bundle writes items in that same o
 import(export(db)) changes nothing. Each item status set by the import (a created item whose
 status is not `open`, or a changed status) is recorded as a DemandItemEvent (by nobody, note
 "导入"); the list's status is set as given, without the review workflow.
+
+Districts (SPEC 7): a bundle with districts.csv may name on its colleges and enterprises only those
+districts and the ones already in the database; a bundle without it brings, as new districts, the
+names it uses (so older bundles still import).
 """
 
 from collections import defaultdict
@@ -47,7 +52,7 @@ from portal import bulk
 from portal.roles import is_bureau
 from programs.models import OrderClass, Program, ProgramYear
 from reference import rules as reference_rules
-from reference.models import Industry, IndustryCluster, Major
+from reference.models import District, Industry, IndustryCluster, Major, PriorityMajor
 
 from .cells import INVALID, Row
 from .errors import BundleInvalid, ErrorLog
@@ -117,6 +122,7 @@ ENTITY_LABELS = {
     "enterprise": ("企业", "enterprises"),
     "college": ("院校", "colleges"),
     "program": ("专业点", "programs"),
+    "district": ("区县", "districts"),
 }
 
 
@@ -163,6 +169,14 @@ class _Importer:
         self.ids["cluster"] = {code: c.pk for code, c in self.clusters.items()}
         self.majors = {m.code: m for m in Major.objects.all()}
         self.ids["major"] = {code: m.pk for code, m in self.majors.items()}
+        self.districts = {d.name: d for d in District.objects.all()}
+        self.ids["district"] = {name: d.pk for name, d in self.districts.items()}
+        self.implied_districts: dict[str, None] = {}  # names a bundle without districts.csv brings, in order
+        self.priority_majors = (
+            {(p.major_id, p.effective_from): p for p in PriorityMajor.objects.all()}
+            if "priority_majors" in need
+            else {}
+        )
         # Enterprise instances are needed only to sync enterprises.csv; else three columns do (50 000 rows).
         if "enterprises" in need:
             self.enterprises = {e.uscc: e for e in Enterprise.objects.all()}
@@ -221,6 +235,8 @@ class _Importer:
             if table is not None:
                 self.parsed[name] = self._parse_table(table, getattr(self, f"_parse_{name}"))
                 getattr(self, f"_check_{name}", lambda table: None)(table)
+        if self.implied_districts:
+            self._imply_districts()
 
     def _parse_table(self, table: Table, parse) -> list[Parsed]:
         parsed, first_row = [], {}
@@ -347,6 +363,49 @@ class _Importer:
     def _check_majors(self, table):
         self._register("major", "majors")
 
+    # districts
+    def _parse_districts(self, row: Row):
+        values = {name: row.field(name, District) for name in ("code", "name", "order")}
+        return Parsed(row.number, (values["name"],), values)
+
+    def _check_districts(self, table):
+        """A code names one district: checked on the districts as they will be after the import."""
+        self._register("district", "districts")
+        incoming = {p.key[0] for p in self.parsed["districts"]}
+        owner = {d.code: name for name, d in self.districts.items() if d.code and name not in incoming}
+        for p in self.parsed["districts"]:
+            code = p.values["code"]
+            if code and owner.setdefault(code, p.key[0]) != p.key[0]:
+                Row(self.log, table.label, p.number, {}).error(
+                    "code", _("区划代码「%(code)s」已用于区县「%(name)s」。") % {"code": code, "name": owner[code]}
+                )
+
+    def _district(self, row: Row, name):
+        """A college's or enterprise's district: with districts.csv one of those or the database's, else any."""
+        if name is INVALID or name in self.ids["district"] or "districts" in self.tables:
+            return self._ref(row, "district", "district", name)
+        self.implied_districts.setdefault(name)
+        return name
+
+    def _imply_districts(self):
+        start = max((d.order for d in self.districts.values()), default=0) + 1
+        self.parsed["districts"] = [
+            Parsed(0, (name,), {"code": "", "name": name, "order": start + i})
+            for i, name in enumerate(self.implied_districts)
+        ]
+
+    # priority majors
+    def _parse_priority_majors(self, row: Row):
+        # Both references are by code (to_field), so the codes themselves are the values.
+        major = self._ref(row, "major_code", "major")
+        cluster = self._ref(row, "cluster_code", "cluster", optional=True)
+        values = {name: row.field(name, PriorityMajor) for name in ("effective_from", "effective_to")}
+        if _complete(values):
+            self._clean(row, PriorityMajor, values)
+        return Parsed(
+            row.number, (major, values["effective_from"]), {**values, "major_id": major, "cluster_id": cluster}
+        )
+
     # enterprises
     def _parse_enterprises(self, row: Row):
         values = {
@@ -358,6 +417,7 @@ class _Importer:
         if error:
             row.error("tags", error)
         values["tags"] = tags
+        self._district(row, values["district"])
         industry = self._ref(row, "industry_code", "industry")
         return Parsed(row.number, (values["uscc"],), values, {"industry_id": ("industry", industry)})
 
@@ -368,6 +428,7 @@ class _Importer:
     # colleges
     def _parse_colleges(self, row: Row):
         values = {name: row.field(name, College) for name in ("code", "name", "kind", "district")}
+        self._district(row, values["district"])
         return Parsed(row.number, (values["code"],), values)
 
     def _check_colleges(self, table):
@@ -591,6 +652,8 @@ class _Importer:
             "industries": (Industry, self.industry_by_code, None),
             "clusters": (IndustryCluster, self.clusters, "cluster"),
             "majors": (Major, self.majors, "major"),
+            "districts": (District, self.districts, None),
+            "priority_majors": (PriorityMajor, self.priority_majors, None),
             "enterprises": (Enterprise, self.enterprises, "enterprise"),
             "colleges": (College, self.colleges, "college"),
             "programs": (Program, self.programs, "program"),
