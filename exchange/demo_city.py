@@ -49,6 +49,7 @@ QUARTERS = [(y, q) for y in (2025, 2026) for q in (1, 2, 3, 4)]
 CURRENT_QUARTER = (2026, 4)
 DEMO_PASSWORD = "Demo@2026portal"
 BATCH = 5000
+NO_GRADUATES = dict.fromkeys(("graduates", "employed", "employed_in_field", "employed_locally"), 0)
 SCHOOLING_YEARS = {"secondary": 3, "3yr_higher": 3, "5yr_higher": 5, "bachelor": 4}
 MAJOR_LEVEL = {"secondary": "secondary", "3yr_higher": "higher", "5yr_higher": "higher", "bachelor": "bachelor"}
 # Schooling forms a college of each kind runs, with their shares.
@@ -123,7 +124,8 @@ CITY = ScaleSpec(
     feedback_per_card_quarter=6,
     alert_programs=6,
 )
-# 400 colleges, 12 000 programs, 60 000 program-years, 50 000 enterprises, ~800 000 demand items.
+# 400 colleges, 12 000 programs, ~100 000 program-years (cohorts in school included), 50 000 enterprises,
+# ~800 000 demand items.
 PROVINCE = ScaleSpec(
     name="province",
     colleges=400,
@@ -420,6 +422,23 @@ class _Seeder:
         self.major_names = {code: name for code, name, _lv, _i in ref.MAJORS}
         self.cluster_majors = {k: [m for m, ks in self.major_clusters.items() if k in ks] for k in self.key_clusters}
 
+    def priority_majors(self):
+        """优先发展专业目录: issued at the start of 2023 and revised for 2025, when a few majors left it and
+        some came in; most entries name the key cluster the major serves."""
+        rng, issued, revised = self.rng, datetime.date(2023, 1, 1), datetime.date(2025, 1, 1)
+
+        def entries():
+            for code, _name, _level, _industries in ref.MAJORS:
+                served = self.major_clusters[code]
+                if rng.random() >= (0.7 if served else 0.2):
+                    continue
+                cluster = ref.CLUSTERS[rng.choice(served)][0] if served and rng.random() < 0.8 else None
+                start = revised if rng.random() < 0.2 else issued
+                end = datetime.date(2024, 12, 31) if start == issued and rng.random() < 0.12 else None
+                yield rm.PriorityMajor(major_id=code, cluster_id=cluster, effective_from=start, effective_to=end)
+
+        _bulk(rm.PriorityMajor, entries(), self.counts)
+
     # ---- users ----------------------------------------------------------------------------
     def users(self, college_id: int, enterprise_id: int):
         User = get_user_model()
@@ -442,8 +461,10 @@ class _Seeder:
         if self.spec.name == "city":
             rows = list(ref.CITY_COLLEGES)
             self.districts = list(ref.CITY_DISTRICTS)
+            codes = {name: code for name, (_share, code) in ref.CITY_DISTRICTS.items()}
         else:
-            self.districts = [f"{city}{d}" for city, (_c, ds) in ref.PROVINCE_CITIES.items() for d in ds]
+            codes = {f"{city}{d}": code for city, (_c, ds) in ref.PROVINCE_CITIES.items() for d, code in ds.items()}
+            self.districts = list(codes)
             kinds = ["higher"] * 35 + ["bachelor"] * 5 + ["technician"] * 15 + ["secondary"] * 45
             rows, seen = [], set()
             while len(rows) < self.spec.colleges:
@@ -456,10 +477,9 @@ class _Seeder:
                 if name not in seen:
                     seen.add(name)
                     rows.append((name, kind, district))
-        codes = {name: code for name, (_share, code) in ref.CITY_DISTRICTS.items()} if self.spec.name == "city" else {}
         _bulk(
             rm.District,
-            (rm.District(name=name, code=codes.get(name, ""), order=i) for i, name in enumerate(self.districts, 1)),
+            (rm.District(name=name, code=codes[name], order=i) for i, name in enumerate(self.districts, 1)),
             self.counts,
         )
         objs = []
@@ -513,13 +533,18 @@ class _Seeder:
                         "emerging": emerging,
                     }
                 )
-        # A few old programs were restricted after low in-field rates in 2023–2024; others now raise alerts.
+        # A few old programs were restricted (intake halved from 2025) after low in-field rates in 2023–2024,
+        # a few stopped admitting in 2025 and teach out their cohorts; others now raise alerts.
         old_open = [i for i, p in enumerate(self.progs) if p.closed is None and p.established.year <= 2018]
-        picked = rng.sample(old_open, min(len(old_open), spec.alert_programs + max(1, spec.alert_programs // 3)))
+        few = max(1, spec.alert_programs // 3)
+        picked = rng.sample(old_open, min(len(old_open), spec.alert_programs + 2 * few))
         self.alerting = set(picked[: spec.alert_programs])
-        self.restricted = set(picked[spec.alert_programs :])
+        self.restricted = set(picked[spec.alert_programs : spec.alert_programs + few])
+        self.stopped = set(picked[spec.alert_programs + few :])
         for i in self.restricted:
             objs[i]["enrollment_status"] = "restricted"
+        for i in self.stopped:
+            objs[i]["enrollment_status"] = "stopped"
         for at in range(0, len(objs), BATCH):
             _insert_rows(prm.Program, objs[at : at + BATCH], with_ids=True)
         self.counts["program"] = len(objs)
@@ -535,41 +560,54 @@ class _Seeder:
                     ids.append(college_id)
 
     def program_years(self):
-        rng = self.rng
+        """A row per cohort under its graduation year: graduated cohorts up to the last year with figures, then
+        the cohorts now in school (enrolled, admitted, no graduates yet) that the forecast of SPEC 4.2 reads."""
+        rng, first, last = self.rng, self.spec.program_years[0], self.spec.program_years[-1]
 
         def rows():
             for i, prog in enumerate(self.progs):
-                length = SCHOOLING_YEARS[prog.schooling]
-                size = rng.randint(30, 110)
-                five_year = prog.schooling == "5yr_higher"
-                for year in self.spec.program_years:
-                    if prog.closed and year > prog.closed.year:
-                        break
-                    if year < prog.established.year:
+                length, size = SCHOOLING_YEARS[prog.schooling], rng.randint(30, 110)
+                for year in range(first, last + length + 1):
+                    intake = year - length  # admitted in September of this year
+                    if intake < prog.established.year or (prog.closed and year > prog.closed.year):
                         continue
-                    cohorts = min(length, year - prog.established.year)
-                    recruiting = prog.closed is None and not (i in self.restricted and year >= 2025)
-                    admitted = round(size * rng.uniform(0.9, 1.1)) if recruiting else 0
-                    graduates = employed = in_field = local = 0
-                    if year - prog.established.year >= length:
-                        graduates = round(size * rng.uniform(0.82, 0.97))
-                        employed = round(graduates * rng.uniform(0.86, 0.98))
-                        low = (i in self.alerting and year >= 2025) or (i in self.restricted and year in (2023, 2024))
-                        in_field = round(employed * (rng.uniform(0.38, 0.56) if low else rng.uniform(0.64, 0.93)))
-                        loc = min(0.99, max(0.6, rng.gauss(0.852, 0.05))) if five_year else rng.uniform(0.45, 0.85)
-                        local = round(employed * loc)
-                    yield {
-                        "program_id": prog.id,
-                        "year": year,
-                        "enrolled": round(size * max(cohorts, 0) * 0.95),
-                        "admitted": admitted,
-                        "graduates": graduates,
-                        "employed": employed,
-                        "employed_in_field": in_field,
-                        "employed_locally": local,
-                    }
+                    if i in self.stopped and intake >= 2025:
+                        break
+                    halved = i in self.restricted and intake >= 2025
+                    admitted = round(size * rng.uniform(0.9, 1.1) * (0.5 if halved else 1))
+                    if year > last:  # in school: a few percent leave each year
+                        enrolled = round(admitted * rng.uniform(0.95, 0.99) ** (last - intake))
+                        yield {
+                            "program_id": prog.id,
+                            "year": year,
+                            "enrolled": enrolled,
+                            "admitted": admitted,
+                        } | NO_GRADUATES
+                    else:
+                        yield self._graduated(i, prog, year, admitted)
 
         _bulk_rows(prm.ProgramYear, rows(), self.counts)
+
+    def _graduated(self, i: int, prog: _Prog, year: int, admitted: int) -> dict:
+        rng = self.rng
+        enrolled = round(admitted * rng.uniform(0.9, 0.98))
+        graduates = round(enrolled * rng.uniform(0.93, 0.99))
+        employed = round(graduates * rng.uniform(0.86, 0.98))
+        low = (i in self.alerting and year >= 2025) or (i in self.restricted and year in (2023, 2024))
+        in_field = round(employed * (rng.uniform(0.38, 0.56) if low else rng.uniform(0.64, 0.93)))
+        local = (
+            min(0.99, max(0.6, rng.gauss(0.852, 0.05))) if prog.schooling == "5yr_higher" else rng.uniform(0.45, 0.85)
+        )
+        return {
+            "program_id": prog.id,
+            "year": year,
+            "enrolled": enrolled,
+            "admitted": admitted,
+            "graduates": graduates,
+            "employed": employed,
+            "employed_in_field": in_field,
+            "employed_locally": round(employed * local),
+        }
 
     # ---- enterprises ----------------------------------------------------------------------
     def enterprises(self):
@@ -1057,6 +1095,7 @@ class _Seeder:
             return result
 
         step("reference", self.reference)
+        step("priority majors", self.priority_majors)
         self._major_ids = dict(rm.Major.objects.values_list("code", "id"))
         self._cluster_ids = dict(rm.IndustryCluster.objects.values_list("code", "id"))
         step("colleges", self.colleges)
@@ -1117,6 +1156,8 @@ def digest() -> str:
     feed(rm.Industry.objects.values_list("code", "name", "parent_code"))
     feed(rm.IndustryCluster.objects.values_list("code", "industry_codes", "is_key"))
     feed(rm.Major.objects.values_list("code", "name", "level", "industry_codes"))
+    feed(rm.District.objects.values_list("code", "name", "order"))
+    feed(rm.PriorityMajor.objects.values_list("major_id", "cluster_id", "effective_from", "effective_to"))
     feed(cm.College.objects.values_list("code", "name", "kind", "district"))
     feed(
         em.Enterprise.objects.values_list(
