@@ -3,7 +3,7 @@
 Everything is drawn from one random.Random(seed) in a fixed order and every date is relative
 to fixed anchors (TODAY = 2026-11-25), so a seed always gives the same rows. Everything is
 written in one transaction, in batches: small tables by bulk_create, the big ones as plain values
-(see _insert_rows); demand lists, items and deliveries are generated chunk by chunk, so the
+(portal.bulk.insert_values); demand lists, items and deliveries are generated chunk by chunk, so the
 province scale never holds them all in memory (about 200 MB at most).
 """
 
@@ -12,9 +12,7 @@ import dataclasses
 import datetime
 import functools
 import hashlib
-import io
 import itertools
-import json
 import math
 import random
 import time
@@ -25,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc as stdnum_uscc
@@ -36,6 +34,7 @@ from demand.choices import COUNTED_LIST_STATUSES
 from enterprises import models as em
 from metrics import models as mm
 from policies import models as pm
+from portal import bulk
 from portal.models import UserProfile
 from portal.periods import Period
 from programs import models as prm
@@ -224,87 +223,16 @@ def reset_domain_data() -> None:
     get_user_model().objects.filter(username__in=[u for u, _role in DEMO_USERS]).delete()
 
 
-_ISO_TEXT: dict = {}
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value) -> str:
-    """A value in PostgreSQL COPY text format."""
-    kind = type(value)
-    if kind is int:
-        return str(value)
-    if kind is str:
-        return value.translate(_COPY_ESCAPES)
-    if value is None:
-        return r"\N"
-    if kind is bool:
-        return "t" if value else "f"
-    if kind is datetime.datetime or kind is datetime.date:
-        # Demo timestamps repeat (a day plus a few hours): format each distinct one once.
-        text = _ISO_TEXT.get(value)
-        if text is None:
-            text = _ISO_TEXT[value] = value.isoformat()
-        return text
-    if isinstance(value, list | dict):
-        value = json.dumps(value, ensure_ascii=False)
-    return str(value).translate(_COPY_ESCAPES)
-
-
-def _insert_rows(model, rows: list[dict], *, with_ids: bool = False) -> None:
-    """Insert rows given as {attname: value}; with_ids sets each row's "id".
-
-    Building a model instance per row costs far more than the database does (the province
-    writes millions of rows), so rows go in as plain values: COPY FROM STDIN on PostgreSQL,
-    with ids reserved from the table's sequence; executemany elsewhere, with ids counted on
-    from the largest one (SQLite's write lock is ours for the whole transaction).
-    """
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        if with_ids and connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [model._meta.db_table, len(rows)],
-            )
-            for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-                row["id"] = pk
-        elif with_ids:
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-            start = cursor.fetchone()[0] + 1
-            for n, row in enumerate(rows):
-                row["id"] = start + n
-        fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
-        for f in fields:
-            if f.attname not in rows[0]:
-                default = f.get_default()
-                for row in rows:
-                    row[f.attname] = default
-        names = [f.attname for f in fields]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        if connection.vendor == "postgresql":
-            buf = io.StringIO()
-            for row in rows:
-                buf.write("\t".join([_copy_text(row[name]) for name in names]))
-                buf.write("\n")
-            buf.seek(0)
-            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buf)
-        else:
-            db = connections[connection.alias]  # the connection itself, not the thread-local proxy, in the hot loop
-            params = [[f.get_db_prep_save(row[f.attname], db) for f in fields] for row in rows]
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", params)
-
-
 def _bulk_rows(model, rows: Iterable[dict], counts: dict) -> int:
-    """_insert_rows over any iterable of dict rows, BATCH at a time; returns how many were written."""
+    """bulk.insert_values over any iterable of dict rows, BATCH at a time; returns how many were written."""
     n, buf = 0, []
     for row in rows:
         buf.append(row)
         if len(buf) >= BATCH:
-            _insert_rows(model, buf)
+            bulk.insert_values(model, buf)
             n += len(buf)
             buf = []
-    _insert_rows(model, buf)
+    bulk.insert_values(model, buf)
     n += len(buf)
     counts[model._meta.model_name] = counts.get(model._meta.model_name, 0) + n
     return n
@@ -546,7 +474,7 @@ class _Seeder:
         for i in self.stopped:
             objs[i]["enrollment_status"] = "stopped"
         for at in range(0, len(objs), BATCH):
-            _insert_rows(prm.Program, objs[at : at + BATCH], with_ids=True)
+            bulk.insert_values(prm.Program, objs[at : at + BATCH], with_ids=True)
         self.counts["program"] = len(objs)
         for prog, obj in zip(self.progs, objs, strict=True):
             prog.id = obj["id"]
@@ -691,7 +619,7 @@ class _Seeder:
         for idx in certified:
             objs[idx]["integration_certified_on"] = rng.choice(batches) if idx else batches[2]
         for at in range(0, len(objs), BATCH):
-            _insert_rows(em.Enterprise, objs[at : at + BATCH], with_ids=True)
+            bulk.insert_values(em.Enterprise, objs[at : at + BATCH], with_ids=True)
         self.counts["enterprise"] = len(objs)
         for e, obj in zip(self.ents, objs, strict=True):
             e.id, e.tags, e.scale = obj["id"], tuple(obj["tags"]), obj["scale"]
@@ -738,7 +666,7 @@ class _Seeder:
                             "created_at": created,
                         }
                     )
-                _insert_rows(dm.DemandList, lists, with_ids=True)
+                bulk.insert_values(dm.DemandList, lists, with_ids=True)
                 self.counts["demandlist"] = self.counts.get("demandlist", 0) + len(lists)
                 items, plans = [], []
                 for e, lst in zip(chunk, lists, strict=True):
@@ -747,7 +675,7 @@ class _Seeder:
                         items.append(item)
                         plans.append((lst, colleges))
                 for at in range(0, len(items), BATCH):
-                    _insert_rows(dm.DemandItem, items[at : at + BATCH], with_ids=True)
+                    bulk.insert_values(dm.DemandItem, items[at : at + BATCH], with_ids=True)
                 self.counts["demanditem"] = self.counts.get("demanditem", 0) + len(items)
                 self._item_history(items, plans, bureau)
 
@@ -1024,7 +952,7 @@ class _Seeder:
                     "created_at": _at(datetime.date.fromisoformat(published or "2026-11-02"), 8),
                 }
             )
-        _insert_rows(pm.PolicyCard, cards, with_ids=True)
+        bulk.insert_values(pm.PolicyCard, cards, with_ids=True)
         self.counts["policycard"] = len(cards)
         now = _at(TODAY, 9)
 
