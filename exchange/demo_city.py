@@ -3,7 +3,7 @@
 Everything is drawn from one random.Random(seed) in a fixed order and every date is relative
 to fixed anchors (TODAY = 2026-11-25), so a seed always gives the same rows. Everything is
 written in one transaction, in batches: small tables by bulk_create, the big ones as plain values
-(see _insert_rows); demand lists, items and deliveries are generated chunk by chunk, so the
+(portal.bulk.insert_values); demand lists, items and deliveries are generated chunk by chunk, so the
 province scale never holds them all in memory (about 200 MB at most).
 """
 
@@ -12,9 +12,7 @@ import dataclasses
 import datetime
 import functools
 import hashlib
-import io
 import itertools
-import json
 import math
 import random
 import time
@@ -25,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc as stdnum_uscc
@@ -36,6 +34,7 @@ from demand.choices import COUNTED_LIST_STATUSES
 from enterprises import models as em
 from metrics import models as mm
 from policies import models as pm
+from portal import bulk
 from portal.models import UserProfile
 from portal.periods import Period
 from programs import models as prm
@@ -49,6 +48,7 @@ QUARTERS = [(y, q) for y in (2025, 2026) for q in (1, 2, 3, 4)]
 CURRENT_QUARTER = (2026, 4)
 DEMO_PASSWORD = "Demo@2026portal"
 BATCH = 5000
+NO_GRADUATES = dict.fromkeys(("graduates", "employed", "employed_in_field", "employed_locally"), 0)
 SCHOOLING_YEARS = {"secondary": 3, "3yr_higher": 3, "5yr_higher": 5, "bachelor": 4}
 MAJOR_LEVEL = {"secondary": "secondary", "3yr_higher": "higher", "5yr_higher": "higher", "bachelor": "bachelor"}
 # Schooling forms a college of each kind runs, with their shares.
@@ -123,7 +123,8 @@ CITY = ScaleSpec(
     feedback_per_card_quarter=6,
     alert_programs=6,
 )
-# 400 colleges, 12 000 programs, 60 000 program-years, 50 000 enterprises, ~800 000 demand items.
+# 400 colleges, 12 000 programs, ~100 000 program-years (cohorts in school included), 50 000 enterprises,
+# ~800 000 demand items.
 PROVINCE = ScaleSpec(
     name="province",
     colleges=400,
@@ -222,87 +223,16 @@ def reset_domain_data() -> None:
     get_user_model().objects.filter(username__in=[u for u, _role in DEMO_USERS]).delete()
 
 
-_ISO_TEXT: dict = {}
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value) -> str:
-    """A value in PostgreSQL COPY text format."""
-    kind = type(value)
-    if kind is int:
-        return str(value)
-    if kind is str:
-        return value.translate(_COPY_ESCAPES)
-    if value is None:
-        return r"\N"
-    if kind is bool:
-        return "t" if value else "f"
-    if kind is datetime.datetime or kind is datetime.date:
-        # Demo timestamps repeat (a day plus a few hours): format each distinct one once.
-        text = _ISO_TEXT.get(value)
-        if text is None:
-            text = _ISO_TEXT[value] = value.isoformat()
-        return text
-    if isinstance(value, list | dict):
-        value = json.dumps(value, ensure_ascii=False)
-    return str(value).translate(_COPY_ESCAPES)
-
-
-def _insert_rows(model, rows: list[dict], *, with_ids: bool = False) -> None:
-    """Insert rows given as {attname: value}; with_ids sets each row's "id".
-
-    Building a model instance per row costs far more than the database does (the province
-    writes millions of rows), so rows go in as plain values: COPY FROM STDIN on PostgreSQL,
-    with ids reserved from the table's sequence; executemany elsewhere, with ids counted on
-    from the largest one (SQLite's write lock is ours for the whole transaction).
-    """
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        if with_ids and connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [model._meta.db_table, len(rows)],
-            )
-            for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-                row["id"] = pk
-        elif with_ids:
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-            start = cursor.fetchone()[0] + 1
-            for n, row in enumerate(rows):
-                row["id"] = start + n
-        fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
-        for f in fields:
-            if f.attname not in rows[0]:
-                default = f.get_default()
-                for row in rows:
-                    row[f.attname] = default
-        names = [f.attname for f in fields]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        if connection.vendor == "postgresql":
-            buf = io.StringIO()
-            for row in rows:
-                buf.write("\t".join([_copy_text(row[name]) for name in names]))
-                buf.write("\n")
-            buf.seek(0)
-            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buf)
-        else:
-            db = connections[connection.alias]  # the connection itself, not the thread-local proxy, in the hot loop
-            params = [[f.get_db_prep_save(row[f.attname], db) for f in fields] for row in rows]
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", params)
-
-
 def _bulk_rows(model, rows: Iterable[dict], counts: dict) -> int:
-    """_insert_rows over any iterable of dict rows, BATCH at a time; returns how many were written."""
+    """bulk.insert_values over any iterable of dict rows, BATCH at a time; returns how many were written."""
     n, buf = 0, []
     for row in rows:
         buf.append(row)
         if len(buf) >= BATCH:
-            _insert_rows(model, buf)
+            bulk.insert_values(model, buf)
             n += len(buf)
             buf = []
-    _insert_rows(model, buf)
+    bulk.insert_values(model, buf)
     n += len(buf)
     counts[model._meta.model_name] = counts.get(model._meta.model_name, 0) + n
     return n
@@ -420,6 +350,23 @@ class _Seeder:
         self.major_names = {code: name for code, name, _lv, _i in ref.MAJORS}
         self.cluster_majors = {k: [m for m, ks in self.major_clusters.items() if k in ks] for k in self.key_clusters}
 
+    def priority_majors(self):
+        """优先发展专业目录: issued at the start of 2023 and revised for 2025, when a few majors left it and
+        some came in; most entries name the key cluster the major serves."""
+        rng, issued, revised = self.rng, datetime.date(2023, 1, 1), datetime.date(2025, 1, 1)
+
+        def entries():
+            for code, _name, _level, _industries in ref.MAJORS:
+                served = self.major_clusters[code]
+                if rng.random() >= (0.7 if served else 0.2):
+                    continue
+                cluster = ref.CLUSTERS[rng.choice(served)][0] if served and rng.random() < 0.8 else None
+                start = revised if rng.random() < 0.2 else issued
+                end = datetime.date(2024, 12, 31) if start == issued and rng.random() < 0.12 else None
+                yield rm.PriorityMajor(major_id=code, cluster_id=cluster, effective_from=start, effective_to=end)
+
+        _bulk(rm.PriorityMajor, entries(), self.counts)
+
     # ---- users ----------------------------------------------------------------------------
     def users(self, college_id: int, enterprise_id: int):
         User = get_user_model()
@@ -442,8 +389,10 @@ class _Seeder:
         if self.spec.name == "city":
             rows = list(ref.CITY_COLLEGES)
             self.districts = list(ref.CITY_DISTRICTS)
+            codes = {name: code for name, (_share, code) in ref.CITY_DISTRICTS.items()}
         else:
-            self.districts = [f"{city}{d}" for city, (_c, ds) in ref.PROVINCE_CITIES.items() for d in ds]
+            codes = {f"{city}{d}": code for city, (_c, ds) in ref.PROVINCE_CITIES.items() for d, code in ds.items()}
+            self.districts = list(codes)
             kinds = ["higher"] * 35 + ["bachelor"] * 5 + ["technician"] * 15 + ["secondary"] * 45
             rows, seen = [], set()
             while len(rows) < self.spec.colleges:
@@ -456,10 +405,9 @@ class _Seeder:
                 if name not in seen:
                     seen.add(name)
                     rows.append((name, kind, district))
-        codes = {name: code for name, (_share, code) in ref.CITY_DISTRICTS.items()} if self.spec.name == "city" else {}
         _bulk(
             rm.District,
-            (rm.District(name=name, code=codes.get(name, ""), order=i) for i, name in enumerate(self.districts, 1)),
+            (rm.District(name=name, code=codes[name], order=i) for i, name in enumerate(self.districts, 1)),
             self.counts,
         )
         objs = []
@@ -513,15 +461,20 @@ class _Seeder:
                         "emerging": emerging,
                     }
                 )
-        # A few old programs were restricted after low in-field rates in 2023–2024; others now raise alerts.
+        # A few old programs were restricted (intake halved from 2025) after low in-field rates in 2023–2024,
+        # a few stopped admitting in 2025 and teach out their cohorts; others now raise alerts.
         old_open = [i for i, p in enumerate(self.progs) if p.closed is None and p.established.year <= 2018]
-        picked = rng.sample(old_open, min(len(old_open), spec.alert_programs + max(1, spec.alert_programs // 3)))
+        few = max(1, spec.alert_programs // 3)
+        picked = rng.sample(old_open, min(len(old_open), spec.alert_programs + 2 * few))
         self.alerting = set(picked[: spec.alert_programs])
-        self.restricted = set(picked[spec.alert_programs :])
+        self.restricted = set(picked[spec.alert_programs : spec.alert_programs + few])
+        self.stopped = set(picked[spec.alert_programs + few :])
         for i in self.restricted:
             objs[i]["enrollment_status"] = "restricted"
+        for i in self.stopped:
+            objs[i]["enrollment_status"] = "stopped"
         for at in range(0, len(objs), BATCH):
-            _insert_rows(prm.Program, objs[at : at + BATCH], with_ids=True)
+            bulk.insert_values(prm.Program, objs[at : at + BATCH], with_ids=True)
         self.counts["program"] = len(objs)
         for prog, obj in zip(self.progs, objs, strict=True):
             prog.id = obj["id"]
@@ -535,41 +488,54 @@ class _Seeder:
                     ids.append(college_id)
 
     def program_years(self):
-        rng = self.rng
+        """A row per cohort under its graduation year: graduated cohorts up to the last year with figures, then
+        the cohorts now in school (enrolled, admitted, no graduates yet) that the forecast of SPEC 4.2 reads."""
+        rng, first, last = self.rng, self.spec.program_years[0], self.spec.program_years[-1]
 
         def rows():
             for i, prog in enumerate(self.progs):
-                length = SCHOOLING_YEARS[prog.schooling]
-                size = rng.randint(30, 110)
-                five_year = prog.schooling == "5yr_higher"
-                for year in self.spec.program_years:
-                    if prog.closed and year > prog.closed.year:
-                        break
-                    if year < prog.established.year:
+                length, size = SCHOOLING_YEARS[prog.schooling], rng.randint(30, 110)
+                for year in range(first, last + length + 1):
+                    intake = year - length  # admitted in September of this year
+                    if intake < prog.established.year or (prog.closed and year > prog.closed.year):
                         continue
-                    cohorts = min(length, year - prog.established.year)
-                    recruiting = prog.closed is None and not (i in self.restricted and year >= 2025)
-                    admitted = round(size * rng.uniform(0.9, 1.1)) if recruiting else 0
-                    graduates = employed = in_field = local = 0
-                    if year - prog.established.year >= length:
-                        graduates = round(size * rng.uniform(0.82, 0.97))
-                        employed = round(graduates * rng.uniform(0.86, 0.98))
-                        low = (i in self.alerting and year >= 2025) or (i in self.restricted and year in (2023, 2024))
-                        in_field = round(employed * (rng.uniform(0.38, 0.56) if low else rng.uniform(0.64, 0.93)))
-                        loc = min(0.99, max(0.6, rng.gauss(0.852, 0.05))) if five_year else rng.uniform(0.45, 0.85)
-                        local = round(employed * loc)
-                    yield {
-                        "program_id": prog.id,
-                        "year": year,
-                        "enrolled": round(size * max(cohorts, 0) * 0.95),
-                        "admitted": admitted,
-                        "graduates": graduates,
-                        "employed": employed,
-                        "employed_in_field": in_field,
-                        "employed_locally": local,
-                    }
+                    if i in self.stopped and intake >= 2025:
+                        break
+                    halved = i in self.restricted and intake >= 2025
+                    admitted = round(size * rng.uniform(0.9, 1.1) * (0.5 if halved else 1))
+                    if year > last:  # in school: a few percent leave each year
+                        enrolled = round(admitted * rng.uniform(0.95, 0.99) ** (last - intake))
+                        yield {
+                            "program_id": prog.id,
+                            "year": year,
+                            "enrolled": enrolled,
+                            "admitted": admitted,
+                        } | NO_GRADUATES
+                    else:
+                        yield self._graduated(i, prog, year, admitted)
 
         _bulk_rows(prm.ProgramYear, rows(), self.counts)
+
+    def _graduated(self, i: int, prog: _Prog, year: int, admitted: int) -> dict:
+        rng = self.rng
+        enrolled = round(admitted * rng.uniform(0.9, 0.98))
+        graduates = round(enrolled * rng.uniform(0.93, 0.99))
+        employed = round(graduates * rng.uniform(0.86, 0.98))
+        low = (i in self.alerting and year >= 2025) or (i in self.restricted and year in (2023, 2024))
+        in_field = round(employed * (rng.uniform(0.38, 0.56) if low else rng.uniform(0.64, 0.93)))
+        local = (
+            min(0.99, max(0.6, rng.gauss(0.852, 0.05))) if prog.schooling == "5yr_higher" else rng.uniform(0.45, 0.85)
+        )
+        return {
+            "program_id": prog.id,
+            "year": year,
+            "enrolled": enrolled,
+            "admitted": admitted,
+            "graduates": graduates,
+            "employed": employed,
+            "employed_in_field": in_field,
+            "employed_locally": round(employed * local),
+        }
 
     # ---- enterprises ----------------------------------------------------------------------
     def enterprises(self):
@@ -653,7 +619,7 @@ class _Seeder:
         for idx in certified:
             objs[idx]["integration_certified_on"] = rng.choice(batches) if idx else batches[2]
         for at in range(0, len(objs), BATCH):
-            _insert_rows(em.Enterprise, objs[at : at + BATCH], with_ids=True)
+            bulk.insert_values(em.Enterprise, objs[at : at + BATCH], with_ids=True)
         self.counts["enterprise"] = len(objs)
         for e, obj in zip(self.ents, objs, strict=True):
             e.id, e.tags, e.scale = obj["id"], tuple(obj["tags"]), obj["scale"]
@@ -700,7 +666,7 @@ class _Seeder:
                             "created_at": created,
                         }
                     )
-                _insert_rows(dm.DemandList, lists, with_ids=True)
+                bulk.insert_values(dm.DemandList, lists, with_ids=True)
                 self.counts["demandlist"] = self.counts.get("demandlist", 0) + len(lists)
                 items, plans = [], []
                 for e, lst in zip(chunk, lists, strict=True):
@@ -709,7 +675,7 @@ class _Seeder:
                         items.append(item)
                         plans.append((lst, colleges))
                 for at in range(0, len(items), BATCH):
-                    _insert_rows(dm.DemandItem, items[at : at + BATCH], with_ids=True)
+                    bulk.insert_values(dm.DemandItem, items[at : at + BATCH], with_ids=True)
                 self.counts["demanditem"] = self.counts.get("demanditem", 0) + len(items)
                 self._item_history(items, plans, bureau)
 
@@ -986,7 +952,7 @@ class _Seeder:
                     "created_at": _at(datetime.date.fromisoformat(published or "2026-11-02"), 8),
                 }
             )
-        _insert_rows(pm.PolicyCard, cards, with_ids=True)
+        bulk.insert_values(pm.PolicyCard, cards, with_ids=True)
         self.counts["policycard"] = len(cards)
         now = _at(TODAY, 9)
 
@@ -1057,6 +1023,7 @@ class _Seeder:
             return result
 
         step("reference", self.reference)
+        step("priority majors", self.priority_majors)
         self._major_ids = dict(rm.Major.objects.values_list("code", "id"))
         self._cluster_ids = dict(rm.IndustryCluster.objects.values_list("code", "id"))
         step("colleges", self.colleges)
@@ -1117,6 +1084,8 @@ def digest() -> str:
     feed(rm.Industry.objects.values_list("code", "name", "parent_code"))
     feed(rm.IndustryCluster.objects.values_list("code", "industry_codes", "is_key"))
     feed(rm.Major.objects.values_list("code", "name", "level", "industry_codes"))
+    feed(rm.District.objects.values_list("code", "name", "order"))
+    feed(rm.PriorityMajor.objects.values_list("major_id", "cluster_id", "effective_from", "effective_to"))
     feed(cm.College.objects.values_list("code", "name", "kind", "district"))
     feed(
         em.Enterprise.objects.values_list(

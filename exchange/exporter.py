@@ -22,76 +22,21 @@ from demand.models import DemandItem
 from enterprises.models import Enterprise
 from portal.roles import Action
 from programs.models import OrderClass, Program, ProgramYear
-from reference.models import Industry, IndustryCluster, Major
+from reference.models import District, Industry, IndustryCluster, Major, PriorityMajor
 
 from .spec import FILES, LIST_SEPARATOR, neutralise
 
 PROGRAM = ("program__college__code", "program__major__code", "program__schooling")
+PROGRAM_OWN = ("college__code", "major__code", "schooling")
 
 
 def _scoped(model, user):
     return model.objects.all() if user is None else model.objects.restrict(user, Action.VIEW)
 
 
-def _rows_industries(user):
-    return _scoped(Industry, user).order_by("code").values_list("code", "name", "parent_code")
-
-
-def _rows_clusters(user):
-    return _scoped(IndustryCluster, user).order_by("order", "code").values_list(*FILES["clusters"])
-
-
-def _rows_majors(user):
-    return _scoped(Major, user).order_by("code").values_list(*FILES["majors"])
-
-
-def _rows_enterprises(user):
-    return (
-        _scoped(Enterprise, user)
-        .order_by("uscc")
-        .values_list("uscc", "name", "industry_id", "district", "scale", "tags", "integration_certified_on")
-    )
-
-
-def _rows_colleges(user):
-    return _scoped(College, user).order_by("code").values_list(*FILES["colleges"])
-
-
-def _rows_programs(user):
-    return (
-        _scoped(Program, user)
-        .order_by("college__code", "major__code", "schooling")
-        .values_list(
-            "college__code", "major__code", "schooling", "established_on", "closed_on", "enrollment_status", "emerging"
-        )
-    )
-
-
-def _rows_program_years(user):
-    return _scoped(ProgramYear, user).order_by(*PROGRAM, "year").values_list(*PROGRAM, *FILES["program_years"][3:])
-
-
-def _rows_demand_items(user):
-    # Items by list, then by id: the importer matches a list's items by this position.
-    return (
-        _scoped(DemandItem, user)
-        .order_by("demand_list__enterprise__uscc", "demand_list__year", "demand_list__quarter", "id")
-        .values_list(
-            "demand_list__enterprise__uscc",
-            "demand_list__year",
-            "demand_list__quarter",
-            "demand_list__status",
-            "kind",
-            "title",
-            "industry_id",
-            "major_code",
-            "headcount",
-            "due_on",
-            "status",
-            "fulfilled_on",
-            "fulfilled_headcount",
-        )
-    )
+def _query(model, order: tuple, columns: tuple):
+    """The rows of a file: `columns` (lookups) of the model's rows the user may view, in `order`."""
+    return lambda user: _scoped(model, user).order_by(*order).values_list(*columns)
 
 
 def _rows_industry_colleges(user):
@@ -112,38 +57,50 @@ def _rows_industry_colleges(user):
     return [(*row[1:], partners[row[0]], leaders[row[0]]) for row in colleges]
 
 
-def _rows_training_bases(user):
-    return (
-        _scoped(TrainingBase, user)
-        .order_by("code")
-        .values_list(
-            "code", "name", "college__code", "enterprise__uscc", "kind", "certified", "established_on", "closed_on"
-        )
-    )
-
-
-def _rows_order_classes(user):
-    return (
-        _scoped(OrderClass, user)
-        .order_by(*PROGRAM, "enterprise__uscc", "year", "name")
-        .values_list(*PROGRAM, "enterprise__uscc", "year", "name", "seats", "kind")
-    )
-
-
-def _rows_cooperation_projects(user):
-    return (
-        _scoped(CooperationProject, user)
-        .order_by("code")
-        .values_list("code", "name", "college__code", "enterprise__uscc", "started_on", "ended_on")
-    )
-
-
-def _rows_training_sessions(user):
-    return (
-        _scoped(TrainingSession, user)
-        .order_by("college__code", "enterprise__uscc", "held_on", "title")
-        .values_list("college__code", "enterprise__uscc", "title", "held_on", "trainees")
-    )
+LIST = ("demand_list__enterprise__uscc", "demand_list__year", "demand_list__quarter")
+# Per file, user → its rows. Priority majors' references hold the codes themselves (to_field="code").
+ROWS = {
+    "industries": _query(Industry, ("code",), FILES["industries"]),
+    "clusters": _query(IndustryCluster, ("order", "code"), FILES["clusters"]),
+    "majors": _query(Major, ("code",), FILES["majors"]),
+    "districts": _query(District, ("order", "name"), FILES["districts"]),
+    "priority_majors": _query(
+        PriorityMajor, ("major_id", "effective_from"), ("major_id", "cluster_id", "effective_from", "effective_to")
+    ),
+    "enterprises": _query(
+        Enterprise, ("uscc",), ("uscc", "name", "industry_id", "district", "scale", "tags", "integration_certified_on")
+    ),
+    "colleges": _query(College, ("code",), FILES["colleges"]),
+    "programs": _query(Program, PROGRAM_OWN, (*PROGRAM_OWN, *FILES["programs"][3:])),
+    "program_years": _query(ProgramYear, (*PROGRAM, "year"), (*PROGRAM, *FILES["program_years"][3:])),
+    # Items by list, then by id: the importer matches a list's items by this position.
+    "demand_items": _query(
+        DemandItem,
+        (*LIST, "id"),
+        (*LIST, "demand_list__status", "kind", "title", "industry_id", *FILES["demand_items"][7:]),
+    ),
+    "industry_colleges": _rows_industry_colleges,
+    "training_bases": _query(
+        TrainingBase,
+        ("code",),
+        ("code", "name", "college__code", "enterprise__uscc", "kind", "certified", "established_on", "closed_on"),
+    ),
+    "order_classes": _query(
+        OrderClass,
+        (*PROGRAM, "enterprise__uscc", "year", "name"),
+        (*PROGRAM, "enterprise__uscc", "year", "name", "seats", "kind"),
+    ),
+    "cooperation_projects": _query(
+        CooperationProject,
+        ("code",),
+        ("code", "name", "college__code", "enterprise__uscc", "started_on", "ended_on"),
+    ),
+    "training_sessions": _query(
+        TrainingSession,
+        ("college__code", "enterprise__uscc", "held_on", "title"),
+        ("college__code", "enterprise__uscc", "title", "held_on", "trainees"),
+    ),
+}
 
 
 def cell(value):
@@ -164,8 +121,7 @@ def cell(value):
 def bundle_rows(user=None):
     """(file name, columns, rows of cells) for every file of the bundle, restricted to what `user` may view."""
     for name, columns in FILES.items():
-        rows = globals()[f"_rows_{name}"](user)
-        yield name, columns, ([cell(value) for value in row] for row in rows)
+        yield name, columns, ([cell(value) for value in row] for row in ROWS[name](user))
 
 
 def export_bundle(path, *, user=None, fmt: str = "csv") -> Path:

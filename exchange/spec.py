@@ -4,6 +4,8 @@ FILES: dict[str, tuple[str, ...]] = {
     "industries": ("code", "name", "parent_code"),
     "clusters": ("code", "name", "industry_codes", "is_key", "order"),
     "majors": ("code", "name", "level", "industry_codes"),
+    "districts": ("code", "name", "order"),
+    "priority_majors": ("major_code", "cluster_code", "effective_from", "effective_to"),
     "enterprises": ("uscc", "name", "industry_code", "district", "scale", "tags", "integration_certified_on"),
     "colleges": ("code", "name", "kind", "district"),
     "programs": (

@@ -53,31 +53,29 @@ def test_city_has_the_promised_sizes(seeded):
         "major": 69,
         "district": 7,
         "college": 20,
+        "prioritymajor": 40,
         "program": 298,
-        "programyear": 1170,
+        "programyear": 2058,
         "enterprise": 800,
-        "demandlist": 2008,
-        "demanditem": 6982,
-        "demanditemevent": 9080,
-        "demandassignment": 2631,
+        "demandlist": 1848,
+        "demanditem": 6467,
+        "demanditemevent": 8320,
+        "demandassignment": 2371,
         "industrycollege": 12,
-        "industrycollegepartner": 70,
+        "industrycollegepartner": 79,
         "trainingbase": 30,
         "orderclass": 100,
         "cooperationproject": 35,
         "trainingsession": 234,
         "policycard": 10,
-        "policydelivery": 4614,
-        "policyfeedback": 284,
+        "policydelivery": 4632,
+        "policyfeedback": 283,
     }
-    assert dm.DemandItem.objects.count() == 6982
+    assert dm.DemandItem.objects.count() == 6467
     assert sorted(dm.DemandList.objects.order_by().values_list("year", "quarter").distinct()) == demo_city.QUARTERS
-    assert sorted(prm.ProgramYear.objects.order_by().values_list("year", flat=True).distinct()) == [
-        2023,
-        2024,
-        2025,
-        2026,
-    ]
+    # Graduated cohorts 2023–2026, then the cohorts in school: up to five more years for 五年制高职.
+    years = prm.ProgramYear.objects.order_by().values_list("year", flat=True).distinct()
+    assert sorted(years) == list(range(2023, 2032))
     assert set(cm.College.objects.values_list("district", flat=True)) == set(demo_city.ref.CITY_DISTRICTS)
 
 
@@ -123,6 +121,43 @@ def test_program_figures_are_consistent_and_programs_match_their_college(seeded)
     assert prm.Program.objects.exclude(closed_on=None).count() > 0
     assert prm.Program.objects.filter(emerging=True).count() > 0
     assert prm.Program.objects.filter(enrollment_status="restricted").count() == 2
+    assert prm.Program.objects.filter(enrollment_status="stopped", closed_on=None).count() == 2
+
+
+def test_cohorts_in_school_drive_the_forecast(seeded):
+    cohorts = prm.ProgramYear.objects.filter(year__gt=2026)
+    assert not cohorts.exclude(graduates=0, employed=0, employed_in_field=0, employed_locally=0).exists()
+    assert not cohorts.filter(Q(enrolled=0) | Q(enrolled__gt=F("admitted"))).exists()
+    # Every program teaching at the end of 2026 that still admits has its next three graduating cohorts.
+    admitting = prm.Program.objects.filter(closed_on=None).exclude(enrollment_status="stopped")
+    for program in admitting.filter(established_on__lt=datetime.date(2023, 1, 1)):
+        assert {2027, 2028, 2029} <= set(program.years.values_list("year", flat=True)), program
+    # A stopped program teaches out the cohorts it admitted before 2025, and admits no one after.
+    for program in prm.Program.objects.filter(enrollment_status="stopped", closed_on=None):
+        length = demo_city.SCHOOLING_YEARS[program.schooling]
+        assert max(program.years.values_list("year", flat=True)) == 2024 + length
+    # A restricted program halved its intake from 2025.
+    for program in prm.Program.objects.filter(enrollment_status="restricted"):
+        length = demo_city.SCHOOLING_YEARS[program.schooling]
+        intake = dict(program.years.values_list("year", "admitted"))
+        assert intake[2025 + length] < 0.65 * intake[2024 + length]
+    completion = prm.ProgramYear.objects.filter(year__lte=2026).aggregate(g=Sum("graduates"), e=Sum("enrolled"))
+    assert 0.9 < completion["g"] / completion["e"] < 1
+
+
+def test_priority_major_directory_is_valid_and_partly_revised(seeded):
+    entries = list(rm.PriorityMajor.objects.all())
+    for entry in entries:
+        entry.full_clean()
+    majors = {entry.major_id for entry in entries}
+    assert 0.4 < len(majors) / rm.Major.objects.count() < 0.8
+    assert sum(entry.cluster_id is not None for entry in entries) > len(entries) / 2
+    assert any(entry.effective_to for entry in entries)
+    assert {entry.effective_from for entry in entries} == {datetime.date(2023, 1, 1), datetime.date(2025, 1, 1)}
+    programs = prm.Program.objects.filter(closed_on=None)
+    current = {entry.major_id for entry in entries if entry.effective_to is None}
+    in_directory = sum(code in current for code in programs.values_list("major__code", flat=True))
+    assert 0.3 < in_directory / programs.count() < 0.9
 
 
 def test_the_city_sits_near_its_targets(seeded):

@@ -20,9 +20,10 @@ from exchange.exporter import cell, export_bundle
 from exchange.importer import import_bundle
 from exchange.spec import FILES
 from programs.models import OrderClass, Program, ProgramYear
-from reference.models import Industry, IndustryCluster, Major
+from reference.models import District, Industry, IndustryCluster, Major, PriorityMajor
 from tests import factories as f
 from tests.exchange_helpers import small_city_copy, table_counts
+from tests.small_city_plus import BUNDLE as SMALL_CITY_PLUS
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,10 @@ def canonical_dump() -> dict:
             (c.code, c.name, tuple(c.industry_codes), c.is_key, c.order) for c in IndustryCluster.objects.all()
         ),
         "majors": _sorted((m.code, m.name, m.level, tuple(m.industry_codes)) for m in Major.objects.all()),
+        "districts": _sorted(District.objects.values_list("code", "name", "order")),
+        "priority_majors": _sorted(
+            PriorityMajor.objects.values_list("major_id", "cluster_id", "effective_from", "effective_to")
+        ),
         "enterprises": _sorted(
             (e.uscc, e.name, e.industry_id, e.district, e.scale, tuple(e.tags), e.integration_certified_on)
             for e in Enterprise.objects.all()
@@ -138,6 +143,8 @@ def _wipe():
         IndustryCollege,
         ProgramYear,
         Program,
+        PriorityMajor,
+        District,
         College,
         Enterprise,
         Major,
@@ -161,8 +168,22 @@ def test_import_of_export_reproduces_the_database(tmp_path, fmt, target):
     assert canonical_dump() == before
 
 
-def test_reimporting_an_export_changes_nothing(tmp_path):
-    import_bundle(small_city_copy(tmp_path / "city"))
+def test_import_of_export_reproduces_districts_directory_and_cohorts(tmp_path):
+    import_bundle(SMALL_CITY_PLUS)
+    before = canonical_dump()
+    assert (len(before["districts"]), len(before["priority_majors"])) == (5, 14)
+    assert max(row[3] for row in before["program_years"]) == 2028  # cohorts still in school
+
+    exported = export_bundle(tmp_path / "out")
+    _wipe()
+    import_bundle(exported)
+
+    assert canonical_dump() == before
+
+
+@pytest.mark.parametrize("bundle", ["small-city", "small-city-plus"])
+def test_reimporting_an_export_changes_nothing(tmp_path, bundle):
+    import_bundle(small_city_copy(tmp_path / "city") if bundle == "small-city" else SMALL_CITY_PLUS)
     counts = table_counts()
 
     result = import_bundle(export_bundle(tmp_path / "out"))
@@ -186,6 +207,7 @@ DANGEROUS = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "
 
 
 def test_export_neutralises_formulas_and_import_restores_the_text(tmp_path):
+    District.objects.create(name="-区", order=9)
     enterprise = f.EnterpriseFactory(name=DANGEROUS[0], district="-区")
     demand_list = f.DemandListFactory(enterprise=enterprise, year=2025, quarter=2)
     for title in DANGEROUS[1:]:

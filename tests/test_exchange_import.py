@@ -2,6 +2,7 @@
 reported as (file, row, column, message) with nothing saved."""
 
 import io
+from datetime import date
 
 import openpyxl
 import pytest
@@ -16,7 +17,7 @@ from enterprises.models import Enterprise
 from exchange.errors import MAX_REPORTED_ERRORS, BundleError, BundleInvalid
 from exchange.importer import import_bundle
 from programs.models import Program, ProgramYear
-from reference.models import Industry
+from reference.models import District, Industry, PriorityMajor
 from tests.exchange_helpers import BASE, U1, U2, U3, small_city_copy, table_counts, write_bundle
 
 pytestmark = pytest.mark.django_db
@@ -263,6 +264,8 @@ TB = "code,name,college_code,uscc,kind,certified,established_on,closed_on\n"
 OC = "college_code,major_code,schooling,uscc,year,name,seats,kind\n"
 CP = "code,name,college_code,uscc,started_on,ended_on\n"
 TS = "college_code,uscc,title,held_on,trainees\n"
+D = "code,name,order\n"
+PM = "major_code,cluster_code,effective_from,effective_to\n"
 NOT_IN = "不存在：既不在数据库中，也不在本次导入的"
 
 BAD_BUNDLES = {
@@ -483,6 +486,37 @@ BAD_BUNDLES = {
         {"colleges": b"code,name\x00\x00\x01,kind,district\n"},
         [("colleges.csv", 0, "", "无法识别文件编码：请保存为 UTF-8 或 GBK（GB18030）编码的 CSV 文件。")],
     ),
+    "district_not_in_the_districts_file": (
+        {"districts": D + "320812,清江浦区,1\n", "colleges": C + "13201,甲,higher,新城区\n"},
+        [("colleges.csv", 2, "district", f"区县「新城区」{NOT_IN} districts 中。")],
+    ),
+    "enterprise_district_not_in_the_districts_file": (
+        {"districts": D + "320899,新城区,9\n", "enterprises": E + f"{U3},丙公司,C36,老城区,small,,\n"},
+        [("enterprises.csv", 2, "district", f"区县「老城区」{NOT_IN} districts 中。")],
+    ),
+    "district_code_used_twice": (
+        {"districts": D + "320812,清江浦区,1\n320812,新城区,2\n"},
+        [("districts.csv", 3, "code", "区划代码「320812」已用于区县「清江浦区」。")],
+    ),
+    "district_code_of_five_digits": (
+        {"districts": D + "32081,新城区,9\n"},
+        [("districts.csv", 2, "code", "区划代码应为6位数字（GB/T 2260）。")],
+    ),
+    "district_named_twice": (
+        {"districts": D + ",新城区,1\n,新城区,2\n"},
+        [("districts.csv", 3, "", "与第 2 行重复（新城区）。")],
+    ),
+    "priority_major_unknown_major_and_cluster": (
+        {"priority_majors": PM + "999999,NOPE,2024-01-01,\n"},
+        [
+            ("priority_majors.csv", 2, "major_code", f"专业「999999」{NOT_IN} majors 中。"),
+            ("priority_majors.csv", 2, "cluster_code", f"产业集群「NOPE」{NOT_IN} clusters 中。"),
+        ],
+    ),
+    "priority_major_ends_before_it_starts": (
+        {"priority_majors": PM + "460701,NEV,2024-01-01,2023-12-31\n"},
+        [("priority_majors.csv", 2, "effective_to", "失效日期不能早于生效日期。")],
+    ),
     "errors_in_several_files_all_reported": (
         {
             "colleges": C + "13201,甲,higher,\n",
@@ -494,6 +528,40 @@ BAD_BUNDLES = {
         ],
     ),
 }
+
+
+def test_bundle_without_districts_brings_the_names_it_uses(tmp_path):
+    bundle = write_bundle(tmp_path / "old", {"colleges": C + "13201,甲,higher,新城区\n13202,乙,higher,淮阴区\n"})
+
+    result = import_bundle(bundle)
+
+    assert list(District.objects.values_list("code", "name", "order")[5:]) == [("", "新城区", 6)]
+    assert result.counts["districts"].created == 1
+    assert "districts" not in import_bundle(bundle).counts  # nothing new the second time
+
+
+def test_districts_and_priority_majors_update_by_their_natural_keys(tmp_path):
+    import_bundle(write_bundle(tmp_path / "base", BASE))
+    files = {
+        "districts": D + "320812,清江浦区,1\n,新城区,9\n",
+        "colleges": C + "13201,甲,higher,新城区\n",
+        "priority_majors": PM + "460701,NEV,2024-01-01,\n460701,,2020-01-01,2023-12-31\n",
+    }
+    import_bundle(write_bundle(tmp_path / "first", files))
+    files["districts"] = D + "320812,清江浦区,1\n320899,新城区,9\n"
+    files["priority_majors"] = PM + "460701,NEV,2024-01-01,2026-12-31\n460701,,2020-01-01,2023-12-31\n"
+
+    result = import_bundle(write_bundle(tmp_path / "second", files))
+
+    assert District.objects.get(name="新城区").code == "320899"
+    assert District.objects.filter(name="新城区").count() == 1
+    assert list(PriorityMajor.objects.values_list("major_id", "cluster_id", "effective_from", "effective_to")) == [
+        ("460701", None, date(2020, 1, 1), date(2023, 12, 31)),
+        ("460701", "NEV", date(2024, 1, 1), date(2026, 12, 31)),
+    ]
+    counts = {name: (c.created, c.updated, c.unchanged) for name, c in result.counts.items()}
+    assert counts["districts"] == (0, 1, 1)
+    assert counts["priority_majors"] == (0, 1, 1)
 
 
 @pytest.fixture
