@@ -3,7 +3,7 @@
 import operator
 from functools import reduce
 
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 
 from .choices import Comparator, RunStatus, ScopeType, TargetStatus
 from .models import Alert, MetricRun, Snapshot, Target
@@ -23,6 +23,24 @@ def latest_run(year: int, quarter: int, status: str | None = RunStatus.SUCCEEDED
     if status:
         runs = runs.filter(status=status)
     return runs.order_by("-finished_at", "-id").first()
+
+
+def latest_succeeded_runs():
+    """The latest succeeded run of every period, in one query (a correlated subquery, the rule of latest_run)."""
+    latest = (
+        MetricRun.objects.filter(year=OuterRef("year"), quarter=OuterRef("quarter"), status=RunStatus.SUCCEEDED)
+        .order_by("-finished_at", "-id")
+        .values("id")[:1]
+    )
+    return MetricRun.objects.filter(status=RunStatus.SUCCEEDED, id=Subquery(latest))
+
+
+def current_supply_demand(rows):
+    """`rows` (SupplyDemandRow or SupplyDemandMajorRow) of the latest succeeded run of each period, with the
+    run's year, quarter and finish as `year`, `quarter` and `updated_at`: the API's supply-demand tables."""
+    return rows.filter(run__in=latest_succeeded_runs()).annotate(
+        year=F("run__year"), quarter=F("run__quarter"), updated_at=F("run__finished_at")
+    )
 
 
 SUPPLY_DEMAND_COLUMNS = (
