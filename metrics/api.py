@@ -2,7 +2,7 @@
 the supply–demand tables of SPEC 4.2 and the what-if scenarios of SPEC 4.3."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,7 +18,7 @@ from portal.roles import Role, role_of
 from portal.services import save_validated
 
 from . import scenarios, services
-from .choices import AlertStatus
+from .choices import AlertStatus, PaceStatus, TargetStatus
 from .filtersets import (
     AlertFilterSet,
     MetricRunFilterSet,
@@ -29,10 +29,37 @@ from .filtersets import (
     TargetFilterSet,
 )
 from .models import Alert, MetricRun, Scenario, Snapshot, SupplyDemandMajorRow, SupplyDemandRow, Target
-from .selectors import SUPPLY_DEMAND_COLUMNS, current_supply_demand
+from .selectors import (
+    SUPPLY_DEMAND_COLUMNS,
+    current_supply_demand,
+    latest_period_with_snapshots,
+    targets_progress,
+)
+
+
+class TargetProgressSerializer(serializers.Serializer):
+    """A target's standing in the latest period with snapshots (metrics.selectors.targets_progress)."""
+
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    value = serializers.FloatField(allow_null=True)
+    ratio = serializers.FloatField(allow_null=True, help_text=_("≥ 1 表示达标"))
+    status = serializers.ChoiceField(choices=TargetStatus.choices)
+    pace_needed = serializers.FloatField(
+        allow_null=True, help_text=_("到完成年度第四季度前每季度需要的进度（有完成年度、非按年度考核的目标）")
+    )
+    pace_recent = serializers.FloatField(allow_null=True, help_text=_("近四个季度的平均每季度进度"))
+    pace_status = serializers.ChoiceField(choices=PaceStatus.choices, allow_null=True)
 
 
 class TargetSerializer(ScopedSerializer):
+    progress = serializers.SerializerMethodField()
+
+    @extend_schema_field(TargetProgressSerializer(allow_null=True))
+    def get_progress(self, target):
+        progress = self.context.get("progress", {}).get(target.pk)
+        return TargetProgressSerializer(progress).data if progress else None
+
     class Meta:
         model = Target
         fields = [
@@ -46,6 +73,7 @@ class TargetSerializer(ScopedSerializer):
             "annual",
             "source",
             "order",
+            "progress",
         ]
 
 
@@ -154,6 +182,19 @@ class TargetViewSet(ScopedModelViewSet):
     search_fields = ["source", "metric"]
     ordering_fields = ["order", "metric", "deadline_year", "threshold"]
     save_service = staticmethod(target_save)
+
+    def get_serializer(self, *args, **kwargs):
+        # Each answer carries the progress of its targets: one query for the period, one for their snapshots.
+        serializer = super().get_serializer(*args, **kwargs)
+        instance = args[0] if args else kwargs.get("instance")
+        period = latest_period_with_snapshots() if instance is not None and "data" not in kwargs else None
+        if period is not None:
+            targets = list(instance) if kwargs.get("many") else [instance]
+            serializer.context["progress"] = {
+                p["target"].pk: {**p, "year": period[0], "quarter": period[1]}
+                for p in targets_progress(year=period[0], quarter=period[1], targets=targets)
+            }
+        return serializer
 
 
 class SnapshotViewSet(ScopedReadOnlyViewSet):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Industry
+from .models import District, Industry
 
 
 class IndustryCodeField(forms.ModelChoiceField):
@@ -13,3 +13,16 @@ class IndustryCodeField(forms.ModelChoiceField):
         kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "C3670", "list": "industry-codes"}))
         kwargs.setdefault("error_messages", {"invalid_choice": _("行业代码 %(value)s 不在行业分类中。")})
         super().__init__(queryset=Industry.objects.all(), to_field_name="code", **kwargs)
+
+
+def district_choices():
+    """The bureau's districts in their order, read when the form is built (a new district shows at once)."""
+    return [("", "---------"), *((name, name) for name in District.objects.values_list("name", flat=True))]
+
+
+class DistrictField(forms.TypedChoiceField):
+    """A college's or enterprise's district, chosen from the bureau's list by name (SPEC 2)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid_choice": _("区县「%(value)s」不在教育局维护的区县列表中。")})
+        super().__init__(choices=district_choices, **kwargs)

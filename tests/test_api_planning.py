@@ -389,3 +389,83 @@ def test_scenarios_filter_by_updated_after(bureau_user, db):
     since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
     names = [s["name"] for s in results(api(bureau_user).get("/api/v1/scenarios/", {"updated_after": since}))]
     assert names == ["新方案"]
+
+
+# Target pace ---------------------------------------------------------------------------------------
+
+
+def test_targets_carry_progress_and_pace_of_the_latest_period(client, bureau_user, agency_user, db):
+    from django.urls import reverse
+
+    from metrics.models import Target
+
+    Target.objects.all().delete()
+    target = f.TargetFactory(metric="training_bases", threshold=30, deadline_year=2026)
+    for year, value in ((2024, 14), (2025, 22)):
+        run = MetricRun.objects.create(year=year, quarter=2, status="succeeded")
+        Snapshot.objects.create(
+            metric="training_bases",
+            scope_type="city",
+            scope_name="全市",
+            year=year,
+            quarter=2,
+            value=value,
+            computed_at=timezone.now(),
+            run=run,
+        )
+    body = results(api(agency_user).get("/api/v1/targets/"))
+    assert body[0]["id"] == target.pk
+    assert body[0]["progress"] == {
+        "year": 2025,
+        "quarter": 2,
+        "value": 22.0,
+        "ratio": pytest.approx(22 / 30),
+        "status": "at_risk",
+        "pace_needed": pytest.approx(8 / 6),
+        "pace_recent": 2.0,
+        "pace_status": "on_pace",
+    }
+    detail = api(agency_user).get(f"/api/v1/targets/{target.pk}/").json()
+    assert detail["progress"]["pace_status"] == "on_pace"
+    client.force_login(bureau_user)
+    page = client.get(reverse("metrics:target_list")).content.decode()
+    assert "进度达标" in page and "每季度需要" in page
+
+
+def test_targets_have_no_progress_before_the_first_run(bureau_user, db):
+    assert {t["progress"] for t in results(api(bureau_user).get("/api/v1/targets/"))} == {None}
+
+
+# Forms choose the district from the bureau's list ---------------------------------------------------
+
+
+def test_bureau_college_and_enterprise_forms_choose_the_district(client, bureau_user, college, enterprise):
+    from django.urls import reverse
+
+    client.force_login(bureau_user)
+    District.objects.create(name="新设区", order=9)
+    for url in (reverse("colleges:edit", args=[college.pk]), reverse("enterprises:edit", args=[enterprise.pk])):
+        field = client.get(url).context["form"].fields["district"]
+        assert [value for value, _label in field.choices] == [
+            "",
+            "清江浦区",
+            "淮阴区",
+            "淮安区",
+            "洪泽区",
+            "涟水县",
+            "新设区",
+        ]
+    response = client.post(
+        reverse("colleges:edit", args=[college.pk]),
+        {"code": college.code, "name": college.name, "kind": college.kind, "district": "不存在区"},
+    )
+    assert response.context["form"].errors["district"] == ["区县「不存在区」不在教育局维护的区县列表中。"]
+    college.refresh_from_db()
+    assert college.district == "清江浦区"
+    moved = client.post(
+        reverse("colleges:edit", args=[college.pk]),
+        {"code": college.code, "name": college.name, "kind": college.kind, "district": "新设区"},
+    )
+    assert moved.status_code == 302
+    college.refresh_from_db()
+    assert college.district == "新设区"
