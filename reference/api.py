@@ -98,6 +98,10 @@ class MajorViewSet(ScopedModelViewSet):
 
 
 class DistrictSerializer(ScopedSerializer):
+    # Blank until the bureau fills it in; the six digits are checked by the model (an empty code is allowed),
+    # so the schema must not promise the pattern for every row.
+    code = serializers.CharField(max_length=6, allow_blank=True, required=False, help_text=_("GB/T 2260，如 320803"))
+
     class Meta:
         model = District
         fields = ["id", "code", "name", "order", "updated_at"]

@@ -48,6 +48,8 @@ def test_bureau_keeps_districts_and_everyone_signed_in_reads_them(bureau_user, c
     assert set(created.json()) == {"id", "code", "name", "order", "updated_at"}
     names = [d["name"] for d in results(api(college_user).get("/api/v1/districts/", {"page_size": 50}))]
     assert names[-1] == "新设区" and "清江浦区" in names
+    bad_code = api(bureau_user).post("/api/v1/districts/", {"code": "12", "name": "另一区"})
+    assert bad_code.status_code == 400 and bad_code.json()["code"] == ["区划代码应为6位数字（GB/T 2260）。"]
     assert api(agency_user).post("/api/v1/districts/", {"name": "另一区"}).status_code == 403
     assert api(college_user).post("/api/v1/districts/", {"name": "另一区"}).status_code == 403
     assert not District.objects.filter(name="另一区").exists()
