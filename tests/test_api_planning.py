@@ -471,3 +471,11 @@ def test_bureau_college_and_enterprise_forms_choose_the_district(client, bureau_
     assert moved.status_code == 302
     college.refresh_from_db()
     assert college.district == "新设区"
+
+
+def test_updated_after_takes_any_offset_and_refuses_moments_out_of_range(bureau_user, db):
+    client = api(bureau_user)
+    # PostgreSQL itself refuses offsets beyond ±15:59; the filter converts to UTC first.
+    assert len(results(client.get("/api/v1/districts/", {"updated_after": "0056-05-02T17:50:21+21:09"}))) == 5
+    assert len(results(client.get("/api/v1/scenarios/", {"updated_after": "2000-01-01T00:00:00-23:00"}))) == 0
+    assert client.get("/api/v1/districts/", {"updated_after": "0001-01-01T00:00:00+23:00"}).status_code == 400
