@@ -6,12 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.forms import EnterpriseField, EnterpriseListField
 from portal.pages import DATE_INPUT, drop_unwritable_fields
 from portal.roles import college_id_of
+from reference.forms import DistrictField
 
 from .models import College, CooperationProject, IndustryCollege, TrainingBase, TrainingSession
 
 
 class CollegeForm(forms.ModelForm):
     """A college; its admin edits the name only (the code is the natural key of bundles and snapshots)."""
+
+    district = DistrictField(label=_("所在区县"))
 
     class Meta:
         model = College

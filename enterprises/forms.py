@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.pages import DATE_INPUT, drop_unwritable_fields
-from reference.forms import IndustryCodeField
+from reference.forms import DistrictField, IndustryCodeField
 
 from .choices import EnterpriseTag
 from .models import Enterprise
@@ -78,6 +78,7 @@ class EnterpriseForm(forms.ModelForm):
     """The enterprise profile. The bureau edits every field; a clerk leaves the USCC and the certification alone."""
 
     industry = IndustryCodeField(label=_("所属行业（代码）"))
+    district = DistrictField(label=_("所在区县"))
     tags = forms.MultipleChoiceField(
         label=_("企业标签"), choices=EnterpriseTag.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

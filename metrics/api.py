@@ -1,9 +1,11 @@
-"""REST resources of this app: targets, snapshots, metric-runs (POST by the bureau answers 202) and alerts."""
+"""REST resources of this app: targets, snapshots, metric-runs (POST by the bureau answers 202), alerts,
+the supply–demand tables of SPEC 4.2 and the what-if scenarios of SPEC 4.3."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from portal.api import (
     ScopedCreateMixin,
@@ -12,17 +14,52 @@ from portal.api import (
     ScopedReadOnlyViewSet,
     ScopedSerializer,
 )
-from portal.roles import Role
+from portal.roles import Role, role_of
 from portal.services import save_validated
 
-from . import services
-from .choices import AlertStatus
-from .filtersets import AlertFilterSet, MetricRunFilterSet, SnapshotFilterSet, TargetFilterSet
-from .models import Alert, MetricRun, Snapshot, SupplyDemandRow, Target
-from .selectors import SUPPLY_DEMAND_COLUMNS
+from . import scenarios, services
+from .choices import AlertStatus, PaceStatus, TargetStatus
+from .filtersets import (
+    AlertFilterSet,
+    MetricRunFilterSet,
+    ScenarioFilterSet,
+    SnapshotFilterSet,
+    SupplyDemandMajorRowFilterSet,
+    SupplyDemandRowFilterSet,
+    TargetFilterSet,
+)
+from .models import Alert, MetricRun, Scenario, Snapshot, SupplyDemandMajorRow, SupplyDemandRow, Target
+from .selectors import (
+    SUPPLY_DEMAND_COLUMNS,
+    current_supply_demand,
+    latest_period_with_snapshots,
+    targets_progress,
+)
+
+
+class TargetProgressSerializer(serializers.Serializer):
+    """A target's standing in the latest period with snapshots (metrics.selectors.targets_progress)."""
+
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    value = serializers.FloatField(allow_null=True)
+    ratio = serializers.FloatField(allow_null=True, help_text=_("≥ 1 表示达标"))
+    status = serializers.ChoiceField(choices=TargetStatus.choices)
+    pace_needed = serializers.FloatField(
+        allow_null=True, help_text=_("到完成年度第四季度前每季度需要的进度（有完成年度、非按年度考核的目标）")
+    )
+    pace_recent = serializers.FloatField(allow_null=True, help_text=_("近四个季度的平均每季度进度"))
+    pace_status = serializers.ChoiceField(choices=PaceStatus.choices, allow_null=True)
 
 
 class TargetSerializer(ScopedSerializer):
+    progress = serializers.SerializerMethodField()
+
+    @extend_schema_field(TargetProgressSerializer(allow_null=True))
+    def get_progress(self, target):
+        progress = self.context.get("progress", {}).get(target.pk)
+        return TargetProgressSerializer(progress).data if progress else None
+
     class Meta:
         model = Target
         fields = [
@@ -36,6 +73,7 @@ class TargetSerializer(ScopedSerializer):
             "annual",
             "source",
             "order",
+            "progress",
         ]
 
 
@@ -145,6 +183,19 @@ class TargetViewSet(ScopedModelViewSet):
     ordering_fields = ["order", "metric", "deadline_year", "threshold"]
     save_service = staticmethod(target_save)
 
+    def get_serializer(self, *args, **kwargs):
+        # Each answer carries the progress of its targets: one query for the period, one for their snapshots.
+        serializer = super().get_serializer(*args, **kwargs)
+        instance = args[0] if args else kwargs.get("instance")
+        period = latest_period_with_snapshots() if instance is not None and "data" not in kwargs else None
+        if period is not None:
+            targets = list(instance) if kwargs.get("many") else [instance]
+            serializer.context["progress"] = {
+                p["target"].pk: {**p, "year": period[0], "quarter": period[1]}
+                for p in targets_progress(year=period[0], quarter=period[1], targets=targets)
+            }
+        return serializer
+
 
 class SnapshotViewSet(ScopedReadOnlyViewSet):
     queryset = Snapshot.objects.all()
@@ -201,9 +252,159 @@ class AlertViewSet(ScopedReadOnlyViewSet):
         return self.respond(services.alert_decide(alert=alert, by=self.user, **body.validated_data))
 
 
+class CurrentSupplyDemandSerializer(serializers.ModelSerializer):
+    """A line of the latest succeeded run of its period; `updated_at` is the run's finish."""
+
+    year = serializers.IntegerField(read_only=True)
+    quarter = serializers.IntegerField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        model = SupplyDemandRow
+        fields = [
+            "id",
+            *SUPPLY_DEMAND_COLUMNS[:3],
+            "year",
+            "quarter",
+            *SUPPLY_DEMAND_COLUMNS[3:],
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SupplyDemandMajorSerializer(CurrentSupplyDemandSerializer):
+    class Meta:
+        model = SupplyDemandMajorRow
+        fields = [
+            "id",
+            "year",
+            "quarter",
+            "major_code",
+            "major_name",
+            "level",
+            "demand",
+            "graduates",
+            "local_graduates",
+            "gap",
+            "forecast_1",
+            "forecast_2",
+            "forecast_3",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SupplyDemandViewSet(ScopedReadOnlyViewSet):
+    """SPEC 4.2 per scope and cluster, from the latest succeeded run of each period."""
+
+    queryset = current_supply_demand(SupplyDemandRow.objects.all()).order_by(
+        "year", "quarter", "scope_type", "scope_id", "position"
+    )
+    serializer_class = CurrentSupplyDemandSerializer
+    filterset_class = SupplyDemandRowFilterSet
+    search_fields = ["scope_name", "scope_id", "cluster_name"]
+    ordering_fields = ["year", "quarter", "scope_type", "scope_id", "position", "demand", "graduates", "gap"]
+
+
+class SupplyDemandMajorViewSet(ScopedReadOnlyViewSet):
+    """SPEC 4.2 by major (city only), from the latest succeeded run of each period."""
+
+    queryset = current_supply_demand(SupplyDemandMajorRow.objects.all()).order_by("year", "quarter", "major_code")
+    serializer_class = SupplyDemandMajorSerializer
+    filterset_class = SupplyDemandMajorRowFilterSet
+    search_fields = ["major_code", "major_name"]
+    ordering_fields = ["year", "quarter", "major_code", "demand", "graduates", "gap"]
+
+
+class ScenarioSerializer(ScopedSerializer):
+    changes = serializers.JSONField(
+        required=False,
+        help_text=_(
+            "调整列表：{action: open, college_code, major_code, schooling, first_intake_year, intake}、"
+            "{action: set_intake, program, from_year, factor} 或 {action: close, program, on}"
+        ),
+    )
+
+    class Meta:
+        model = Scenario
+        fields = ["id", "name", "description", "year", "quarter", "changes", "created_by", "created_at", "updated_at"]
+        read_only_fields = ["created_by", "created_at", "updated_at"]
+
+
+class _Pair(serializers.Serializer):
+    baseline = serializers.ListField(child=serializers.FloatField(allow_null=True), help_text=_("基准，6个值"))
+    scenario = serializers.ListField(child=serializers.FloatField(allow_null=True), help_text=_("方案，6个值"))
+
+
+class _Metrics(serializers.Serializer):
+    alignment_rate = _Pair()
+    cluster_coverage = _Pair()
+    priority_major_share = _Pair()
+
+
+class _Cluster(serializers.Serializer):
+    cluster = serializers.CharField()
+    cluster_name = serializers.CharField()
+    graduates = _Pair()
+    gap = _Pair()
+
+
+class _Scope(serializers.Serializer):
+    scope_type = serializers.CharField()
+    scope_id = serializers.CharField(allow_blank=True)
+    scope_name = serializers.CharField()
+    metrics = _Metrics()
+    clusters = _Cluster(many=True)
+
+
+class ScenarioEvaluationSerializer(serializers.Serializer):
+    """SPEC 4.3: years Y … Y+5; the city first, then each district."""
+
+    years = serializers.ListField(child=serializers.IntegerField())
+    scopes = _Scope(many=True)
+
+
+class CanSee(permissions.BasePermission):
+    """Any signed-in role, agencies included: for POST actions that only read (the scoping decides the rows)."""
+
+    def has_permission(self, request, view):
+        return role_of(request.user) is not None
+
+
+class ScenarioViewSet(ScopedModelViewSet):
+    """What-if scenarios (SPEC 4.3): the bureau keeps them, agencies read and evaluate them."""
+
+    queryset = Scenario.objects.all()
+    serializer_class = ScenarioSerializer
+    filterset_class = ScenarioFilterSet
+    search_fields = ["name", "description"]
+    ordering_fields = ["updated_at", "created_at", "name", "year", "quarter"]
+    save_service = staticmethod(scenarios.scenario_save)
+    view_only_actions = ("evaluate",)
+
+    def destroy_object(self, instance):
+        scenarios.scenario_delete(scenario=instance, by=self.user)
+
+    @extend_schema(request=None, responses=ScenarioEvaluationSerializer, summary=_("评估方案：基准与方案逐年对照"))
+    @action(detail=True, methods=["post"], permission_classes=[CanSee])
+    def evaluate(self, request, pk=None):
+        scenario = self.get_object()
+        answer = scenarios.scenario_evaluate(year=scenario.year, quarter=scenario.quarter, changes=scenario.changes)
+        return Response(answer)
+
+    @extend_schema(request=None, responses={201: ScenarioSerializer}, summary=_("复制方案（局端）"))
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, pk=None):
+        copy = scenarios.scenario_duplicate(scenario=self.get_object(), by=self.user)
+        return self.respond(copy, status.HTTP_201_CREATED)
+
+
 def register(router):
     """Register this app's resources on the /api/v1/ router."""
     router.register("targets", TargetViewSet, basename="target")
     router.register("snapshots", SnapshotViewSet, basename="snapshot")
     router.register("metric-runs", MetricRunViewSet, basename="metric-run")
     router.register("alerts", AlertViewSet, basename="alert")
+    router.register("supply-demand", SupplyDemandViewSet, basename="supply-demand")
+    router.register("supply-demand-majors", SupplyDemandMajorViewSet, basename="supply-demand-major")
+    router.register("scenarios", ScenarioViewSet, basename="scenario")

@@ -50,6 +50,13 @@ class TargetStatus(models.TextChoices):
     NO_DATA = "no_data", _("暂无数据")
 
 
+class PaceStatus(models.TextChoices):
+    """A deadline target's recent pace against the pace it needs (metrics.selectors.targets_progress)."""
+
+    ON_PACE = "on_pace", _("进度达标")
+    BEHIND = "behind", _("进度滞后")
+
+
 class AlertStatus(models.TextChoices):
     OPEN = "open", _("待研判")
     RESTRICTED = "restricted", _("已限制招生")

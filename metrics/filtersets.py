@@ -4,10 +4,11 @@ SPEC 6: snapshots filter by metric, scope_type, scope_id, year and quarter."""
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from portal.filters import NumberFilter
+from portal.filters import NumberFilter, UpdatedAfterFilter
+from reference.choices import MajorLevel
 
 from .choices import AlertStatus, Metric, RunStatus, ScopeType
-from .models import Alert, MetricRun, Snapshot, Target
+from .models import Alert, MetricRun, Scenario, Snapshot, SupplyDemandMajorRow, SupplyDemandRow, Target
 
 
 class SnapshotFilterSet(filters.FilterSet):
@@ -61,3 +62,48 @@ class AlertFilterSet(filters.FilterSet):
     class Meta:
         model = Alert
         fields = ["status", "year", "program", "college", "college_code", "major_code", "run"]
+
+
+class SupplyDemandMajorRowFilterSet(filters.FilterSet):
+    """SPEC 6 `supply-demand-majors`: the by-major table is the city's, so scope_type and scope_id
+    accept only the city (anything else is an empty page, as for another scope of `supply-demand`)."""
+
+    year = NumberFilter(field_name="run__year", label=_("年度"))
+    quarter = NumberFilter(field_name="run__quarter", label=_("季度"))
+    scope_type = filters.ChoiceFilter(choices=ScopeType.choices, method="filter_city_only", label=_("范围类型"))
+    scope_id = filters.CharFilter(method="filter_city_only", label=_("范围标识"))
+    major_code = filters.CharFilter(label=_("专业代码"))
+    level = filters.ChoiceFilter(choices=MajorLevel.choices, label=_("层次"))
+    updated_after = UpdatedAfterFilter(field_name="run__finished_at")
+
+    class Meta:
+        model = SupplyDemandMajorRow
+        fields = ["year", "quarter", "scope_type", "scope_id", "major_code", "level", "updated_after"]
+
+    def filter_city_only(self, queryset, name, value):
+        city = value == ScopeType.CITY if name == "scope_type" else value == ""
+        return queryset if city else queryset.none()
+
+
+class SupplyDemandRowFilterSet(filters.FilterSet):
+    year = NumberFilter(field_name="run__year", label=_("年度"))
+    quarter = NumberFilter(field_name="run__quarter", label=_("季度"))
+    scope_type = filters.MultipleChoiceFilter(distinct=False, choices=ScopeType.choices, label=_("范围类型"))
+    scope_id = filters.CharFilter(label=_("范围标识"))
+    cluster = filters.CharFilter(label=_("产业集群代码（other 为其他）"))
+    updated_after = UpdatedAfterFilter(field_name="run__finished_at")
+
+    class Meta:
+        model = SupplyDemandRow
+        fields = ["year", "quarter", "scope_type", "scope_id", "cluster", "updated_after"]
+
+
+class ScenarioFilterSet(filters.FilterSet):
+    name = filters.CharFilter(lookup_expr="icontains", label=_("方案名称"))
+    year = NumberFilter(label=_("基准年度"))
+    quarter = NumberFilter(label=_("基准季度"))
+    updated_after = UpdatedAfterFilter()
+
+    class Meta:
+        model = Scenario
+        fields = ["name", "year", "quarter", "updated_after"]

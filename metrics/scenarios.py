@@ -150,6 +150,14 @@ def scenario_duplicate(*, scenario: Scenario, by) -> Scenario:
     return scenario_save(instance=copy_of, by=by)
 
 
+@transaction.atomic
+def scenario_delete(*, scenario: Scenario, by) -> None:
+    """Delete a scenario (bureau); nothing else refers to it."""
+    require_bureau(by, _("只有教育局可以编制规划方案。"))
+    scenario._history_user = by
+    scenario.delete()
+
+
 def planner_base(period: Period) -> planner.PlannerBase:
     """The period's prepared base, read from the database at most once per BASE_TTL_S in this process."""
     key = (period.year, period.quarter)

@@ -46,3 +46,31 @@ class ScenarioQuerySet(ScopedQuerySet):
 
     def _view_q(self, user, role):
         return EVERYTHING if role in (Role.BUREAU, Role.AGENCY) else NOTHING
+
+
+class SupplyDemandRowQuerySet(ScopedQuerySet):
+    """Supply–demand lines (SPEC 4.2) follow the snapshots: the bureau and agencies read every scope;
+    a college admin reads the city's lines and its own college's; an enterprise clerk the city's.
+    District lines stay with the bureau and agencies, like district snapshots: a district's headcounts
+    name no one, but they are the bureau's working figures, not published to colleges and enterprises.
+    Written by runs only."""
+
+    def _view_q(self, user, role):
+        if role in (Role.BUREAU, Role.AGENCY):
+            return EVERYTHING
+        if role == Role.COLLEGE:
+            from colleges.models import College
+
+            code = College.objects.filter(pk=college_id_of(user)).values("code")
+            return Q(scope_type="city") | Q(scope_type="college", scope_id__in=code)
+        return Q(scope_type="city")
+
+    def _change_q(self, user, role):
+        return NOTHING
+
+
+class SupplyDemandMajorRowQuerySet(ScopedQuerySet):
+    """The by-major table is city-wide (SPEC 4.2): every signed-in role reads it; runs write it."""
+
+    def _change_q(self, user, role):
+        return NOTHING

@@ -19,7 +19,7 @@ from portal.periods import Period
 from portal.roles import Action, Role, role_of
 
 from . import selectors, services
-from .choices import AlertStatus, RunStatus, TargetStatus
+from .choices import AlertStatus, PaceStatus, RunStatus, TargetStatus
 from .filtersets import AlertFilterSet
 from .forms import AlertDecisionForm, RunForm
 from .models import Alert, MetricRun, Target
@@ -171,4 +171,5 @@ def target_list(request):
     for row in rows:
         row["is_ratio"] = row["target"].metric in RATIO_METRICS
         row["status_label"] = TargetStatus(row["status"]).label if row["status"] else ""
+        row["pace_label"] = PaceStatus(row["pace_status"]).label if row.get("pace_status") else ""
     return render(request, "metrics/target_list.html", {"rows": rows, "period": period})

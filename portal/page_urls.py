@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("demand.urls")),
+    path("reference/", include("reference.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("colleges/", include("colleges.urls")),
     path("programs/", include("programs.urls")),

@@ -2,13 +2,14 @@
 `ClusterFilters` keeps the rows whose major serves a cluster (SPEC 2), for any model with a major."""
 
 import django_filters as filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.filters import NumberFilter
+from portal.filters import NumberFilter, UpdatedAfterFilter
 
 from .choices import MajorLevel
 from .matching import serves
-from .models import Industry, IndustryCluster, Major
+from .models import District, Industry, IndustryCluster, Major, PriorityMajor
 
 
 def majors_serving(cluster_lookup: dict):
@@ -71,3 +72,28 @@ class MajorFilterSet(ClusterFilters):
 
     def filter_industry_code(self, queryset, name, value):
         return queryset.filter(industry_codes__icontains=f'"{value}"')
+
+
+class DistrictFilterSet(filters.FilterSet):
+    code = filters.CharFilter(label=_("区划代码"))
+    name = filters.CharFilter(lookup_expr="icontains", label=_("区县名称"))
+    updated_after = UpdatedAfterFilter()
+
+    class Meta:
+        model = District
+        fields = ["code", "name", "updated_after"]
+
+
+class PriorityMajorFilterSet(filters.FilterSet):
+    major_code = filters.CharFilter(field_name="major_id", label=_("专业代码"))
+    cluster_code = filters.CharFilter(field_name="cluster_id", label=_("产业集群代码"))
+    in_directory_on = filters.DateFilter(method="filter_in_directory_on", label=_("在目录内的日期"))
+    updated_after = UpdatedAfterFilter()
+
+    class Meta:
+        model = PriorityMajor
+        fields = ["major_code", "cluster_code", "in_directory_on", "updated_after"]
+
+    def filter_in_directory_on(self, queryset, name, value):
+        # SPEC 2: effective_from ≤ D and (effective_to empty or effective_to ≥ D).
+        return queryset.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=value), effective_from__lte=value)

@@ -103,6 +103,7 @@ class District(models.Model):
     )
     name = models.CharField(_("区县名称"), max_length=50, unique=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = ReferenceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -145,6 +146,7 @@ class PriorityMajor(models.Model):
     )
     effective_from = models.DateField(_("生效日期"))
     effective_to = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("含当日；留空为长期有效"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = ReferenceQuerySet.as_manager()
     history = HistoricalRecords()

@@ -23,8 +23,9 @@ from rest_framework.test import APIClient
 
 from colleges.models import IndustryCollegePartner
 from demand.models import DemandList
-from metrics.models import Alert, MetricRun, Snapshot
+from metrics.models import Alert, MetricRun, Scenario, Snapshot, SupplyDemandMajorRow, SupplyDemandRow
 from portal.api_urls import router
+from reference.models import District, PriorityMajor
 from tests import factories as f
 
 ROLES = ["bureau", "college", "other_college", "enterprise", "other_enterprise", "agency", "anonymous"]
@@ -119,6 +120,47 @@ def _alert(w, n):
     return Alert.objects.create(program=_program(w, 50 + n), year=2025, rates={"2024": 0.5, "2025": 0.4})
 
 
+def _current_run():
+    # Every supply-demand row of the matrix hangs on one succeeded run: the latest of its period.
+    run = MetricRun.objects.filter(year=2025, quarter=2, status="succeeded").first()
+    return run or MetricRun.objects.create(year=2025, quarter=2, status="succeeded", finished_at=timezone.now())
+
+
+def _supply_demand(w, n):
+    return SupplyDemandRow.objects.create(
+        run=_current_run(),
+        scope_type="city",
+        scope_name="全市",
+        position=n,
+        cluster=f"K{n}",
+        cluster_name=f"集群{n}",
+        demand=10,
+        graduates=8,
+        local_graduates=6,
+        gap=4,
+    )
+
+
+def _supply_demand_major(w, n):
+    return SupplyDemandMajorRow.objects.create(
+        run=_current_run(),
+        major_code=f"{460100 + n}",
+        major_name=f"专业{n}",
+        level="higher",
+        demand=5,
+        graduates=4,
+        local_graduates=3,
+        gap=2,
+        forecast_1=4,
+        forecast_2=4,
+        forecast_3=4,
+    )
+
+
+def _priority_major(w, n):
+    return PriorityMajor.objects.create(major=f.MajorFactory(code=f"{491000 + n}"), effective_from="2024-01-01")
+
+
 def _demand_list(w, n):
     return f.DemandListFactory(enterprise=w.enterprise, year=2020 + n, quarter=1, status="draft")
 
@@ -140,7 +182,7 @@ OUTSIDER = (200, 404, 400, 404, 404)  # another college's/enterprise's row and o
 HIDDEN = (200, 404, 403, 404, 404)  # rows of a kind this role never owns, none of them visible
 
 
-def reference(make, payload, update):
+def reference(make, payload, update, **options):
     return Resource(
         make,
         payload,
@@ -150,6 +192,7 @@ def reference(make, payload, update):
             **dict.fromkeys(["college", "other_college", "enterprise", "other_enterprise", "agency"], READ_ONLY),
             "anonymous": ANON,
         },
+        **options,
     )
 
 
@@ -171,6 +214,14 @@ def college_rows(make, payload, update, enterprise=HIDDEN, other_enterprise=HIDD
 
 
 PARTNER_READS = (200, 200, 403, 403, 403)
+# Tables written by metric runs only: everyone signed in lists and reads the city's lines.
+RUN_OUTPUT = {
+    **dict.fromkeys(
+        ["bureau", "college", "other_college", "enterprise", "other_enterprise"], (200, 200, 405, 405, 405)
+    ),
+    "agency": READ_ONLY,
+    "anonymous": ANON,
+}
 RESOURCES = {
     "industries": reference(
         lambda w, n: f.IndustryFactory(code=f"D{40 + n}"),
@@ -405,6 +456,40 @@ RESOURCES = {
             "anonymous": ANON,
         },
     ),
+    "districts": reference(
+        lambda w, n: District.objects.create(name=f"测试区{n}", order=10 + n),
+        lambda w: {"code": "320899", "name": "新设区", "order": 9},
+        ("name", "改名区"),
+    ),
+    "priority-majors": reference(
+        _priority_major,
+        lambda w: {"major_code": w.major.code, "cluster_code": w.cluster.code, "effective_from": "2025-01-01"},
+        ("cluster_code", "CLW"),
+        model_field="cluster_id",
+    ),
+    "supply-demand": Resource(
+        _supply_demand,
+        lambda w: {"scope_type": "city", "cluster": "X", "demand": 1},
+        ("demand", 99),
+        RUN_OUTPUT,
+    ),
+    "supply-demand-majors": Resource(
+        _supply_demand_major,
+        lambda w: {"major_code": "460701", "demand": 1},
+        ("demand", 99),
+        RUN_OUTPUT,
+    ),
+    "scenarios": Resource(
+        lambda w, n: Scenario.objects.create(name=f"方案{n}", year=2025, quarter=2, changes=[]),
+        lambda w: {"name": "新方案", "year": 2025, "quarter": 2, "changes": []},
+        ("name", "改名方案"),
+        {
+            "bureau": CRUD,
+            **dict.fromkeys(["college", "other_college", "enterprise", "other_enterprise"], HIDDEN),
+            "agency": READ_ONLY,
+            "anonymous": ANON,
+        },
+    ),
 }
 
 REGISTERED = [prefix for prefix, _viewset, _basename in router.registry]
@@ -412,7 +497,7 @@ REGISTERED = [prefix for prefix, _viewset, _basename in router.registry]
 
 def test_every_registered_resource_has_a_spec_and_the_spec_names_them_all():
     assert sorted(REGISTERED) == sorted(RESOURCES)
-    assert len(REGISTERED) == 19
+    assert len(REGISTERED) == 24
 
 
 def _detail(prefix, pk):
@@ -446,10 +531,11 @@ def test_role_matrix(prefix, role, world, request):
         assert any("无效" in str(messages) for messages in response.json().values()), response.content
 
     name, value = spec.update
-    old = getattr(model.objects.get(pk=target.pk), name)
+    attribute = spec.model_field or name
+    old = getattr(model.objects.get(pk=target.pk), attribute)
     response = client.patch(_detail(prefix, target.pk), {name: value}, format="json")
     assert response.status_code == update_code, response.content
-    assert getattr(model.objects.get(pk=target.pk), name) == (value if update_code == 200 else old)
+    assert getattr(model.objects.get(pk=target.pk), attribute) == (value if update_code == 200 else old)
 
     before = model.objects.count()
     response = client.delete(_detail(prefix, target.pk))

@@ -320,6 +320,7 @@ def test_targets_progress_statuses(db, django_assert_num_queries):
     assert progress["local_retention_rate"]["status"] == "at_risk"
     assert progress["in_field_rate"] == {
         "target": missing, "value": None, "threshold": 0.7, "ratio": None, "status": "no_data",
+        "pace_needed": None, "pace_recent": None, "pace_status": None,
     }  # fmt: skip
     assert progress["industry_college_compliance"]["status"] == "no_data"
     assert progress["training_bases"]["status"] == "at_risk"  # near, but its deadline has passed
@@ -331,6 +332,41 @@ def test_targets_progress_statuses(db, django_assert_num_queries):
     assert selectors.targets_progress(targets=[annual], year=2025, quarter=4)[0]["status"] == "no_data"
     for target in (near, far, null, late, at_most):
         assert target.metric in progress
+
+
+def test_deadline_targets_pace_needed_next_to_the_last_four_quarters(db, django_assert_num_queries):
+    Target.objects.all().delete()
+    on_pace = f.TargetFactory(metric="training_bases", threshold=30, deadline_year=2026)
+    behind = f.TargetFactory(metric="cooperation_projects", threshold=100, deadline_year=2026)
+    falling = f.TargetFactory(metric="supply_demand_match", comparator="<=", threshold=0.5, deadline_year=2026)
+    new = f.TargetFactory(metric="alignment_rate", threshold=0.8, deadline_year=2026)
+    passed = f.TargetFactory(metric="industry_colleges", threshold=10, deadline_year=2025)
+    f.TargetFactory(metric="order_classes", threshold=40, annual=True, deadline_year=2026)
+    f.TargetFactory(metric="cluster_coverage", threshold=0.85)  # no deadline: no pace
+    for metric, year_ago, now in [
+        ("training_bases", 14, 22),  # +2 a quarter; needs (30 − 22) ÷ 6
+        ("cooperation_projects", 40, 44),  # +1 a quarter; needs (100 − 44) ÷ 6
+        ("supply_demand_match", 0.8, 0.66),  # −0.035 a quarter; needs (0.5 − 0.66) ÷ 6 ≈ −0.027
+        ("industry_colleges", 2, 4),
+        ("order_classes", 5, 10),
+        ("cluster_coverage", 0.5, 0.6),
+    ]:
+        snapshot(metric, year_ago, year=2024)
+        snapshot(metric, now, year=2025)
+    snapshot("alignment_rate", 0.7, year=2025)  # no figure a year ago
+
+    with django_assert_num_queries(2):
+        progress = {p["target"].metric: p for p in selectors.targets_progress(year=2025, quarter=2)}
+
+    pace = {m: (p["pace_needed"], p["pace_recent"], p["pace_status"]) for m, p in progress.items()}
+    assert pace["training_bases"] == (pytest.approx(8 / 6), 2.0, "on_pace")
+    assert pace["cooperation_projects"] == (pytest.approx(56 / 6), 1.0, "behind")
+    assert pace["supply_demand_match"] == (pytest.approx(-0.16 / 6), pytest.approx(-0.035), "on_pace")
+    assert pace["alignment_rate"] == (pytest.approx(0.1 / 6), None, None)
+    assert pace["industry_colleges"] == (pytest.approx(6 / 2), 0.5, "behind")  # two quarters left in 2025
+    assert pace["order_classes"] == pace["cluster_coverage"] == (None, None, None)
+    assert selectors.targets_progress(year=2025, quarter=4, targets=[passed])[0]["pace_needed"] is None
+    assert {on_pace, behind, falling, new} <= {p["target"] for p in progress.values()}
 
 
 # --- selectors, schedule, command -------------------------------------------------------------

@@ -15,6 +15,7 @@ _MENUS = {
         (_("首页"), ["home"]),
         (_("企业与需求"), ["enterprises:enterprise_list"]),
         (_("院校"), ["colleges:college_list"]),
+        (_("区县与目录"), ["reference:district_list"]),
         (_("政策"), ["policies:card_list"]),
         (_("指标计算"), ["metrics:run_list"]),
         (_("预警"), ["metrics:alert_list"]),
