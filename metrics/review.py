@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.periods import Period
 from portal.roles import Role, college_id_of, role_of
 from portal.services import require_bureau, save_validated
 from programs.choices import EnrollmentStatus
@@ -21,6 +22,7 @@ from programs.services import program_save
 from reference.models import Major
 
 from .choices import DECISION_STATUS, AlertDecision, AlertStatus, ReviewComparator, ReviewFigure, ReviewLevel
+from .engine import load_frames
 from .models import Alert, ReviewRule
 
 # figure → (numerator, denominator) columns of ProgramYear (SPEC 4.4); null where the denominator is 0.
@@ -202,7 +204,8 @@ def alert_answer(*, alert: Alert, by, plan: str, targets: str = "") -> Alert:
     """The program's own college answers an open alert with its rectification plan (整改说明) and target
     figures; it may revise the answer until the bureau decides."""
     alert = _locked(alert)
-    if role_of(by) != Role.COLLEGE or college_id_of(by) != alert.program.college_id:
+    # by=None is the system (the demo city, an import), which may record an answer on a college's behalf.
+    if by is not None and (role_of(by) != Role.COLLEGE or college_id_of(by) != alert.program.college_id):
         raise PermissionDenied(_("只有该专业点所在院校可以提交整改说明。"))
     if alert.is_decided:
         raise ValidationError({"answer_plan": _("该预警已研判，不能再提交整改说明。")})
@@ -260,3 +263,60 @@ def trips_with_rules(alert: Alert) -> list[dict]:
             }
         )
     return rows
+
+
+# --- demo ------------------------------------------------------------------------------------------
+
+DEMO_RULES = [
+    {
+        "code": "employment_bottom_10",
+        "name": "就业率处于同层次末位 10%",
+        "figure": ReviewFigure.EMPLOYMENT_RATE,
+        "years": 1,
+        "level": ReviewLevel.YELLOW,
+        "bottom_percent": 10.0,
+        "source": "专业动态调整：就业率排名靠后的专业亮黄牌（示例规则）",
+    },
+    {
+        "code": "intake_fill_70",
+        "name": "招生完成率连续两年低于 70%",
+        "figure": ReviewFigure.INTAKE_FILL,
+        "years": 2,
+        "level": ReviewLevel.YELLOW,
+        "comparator": ReviewComparator.LT,
+        "threshold": 0.70,
+        "source": "专业动态调整：招生不足的专业亮黄牌（示例规则）",
+    },
+]
+DEMO_ANSWER = ("优化课程设置，与合作企业共建实习岗位，压缩下一年度招生计划。", "下一年度对口就业率达到 65% 以上")
+DEMO_DECISIONS = [
+    (AlertDecision.KEEP, "整改措施可行，保留招生，下年度复核。"),
+    (AlertDecision.RESTRICT, "连续两年未达标，限制招生一年。"),
+    (AlertDecision.STOP, "多项指标长期偏低，停止招生。"),
+]
+
+
+@transaction.atomic
+def demo_review(*, year: int, quarter: int) -> dict:
+    """Put the demo city's review on show: the two example rules beside in_field_60, the period's alerts
+    raised, about two thirds of them answered by their colleges and a third decided by the bureau (in
+    program order, so the same city gives the same board). Returns the counts by level and stage."""
+    for rule in DEMO_RULES:
+        defaults = {"comparator": "", "threshold": None, "bottom_percent": None, **rule}
+        if not ReviewRule.objects.filter(code=rule["code"]).exists():
+            review_rule_save(instance=ReviewRule(**defaults), by=None)
+    alerts_raise(run=None, candidates=program_alerts(load_frames(Period(year, quarter))))
+    open_alerts = list(Alert.objects.filter(status=AlertStatus.OPEN, year__lte=year).order_by("program_id", "year"))
+    for n, alert in enumerate(open_alerts):
+        if n % 3 != 2:
+            alert_answer(alert=alert, by=None, plan=DEMO_ANSWER[0], targets=DEMO_ANSWER[1])
+        if n % 3 == 0:
+            decision, note = DEMO_DECISIONS[(n // 3) % len(DEMO_DECISIONS)]
+            alert_decide(alert=alert, by=None, decision=decision, note=note)
+    alerts = Alert.objects.all()
+    return {
+        "red": alerts.filter(level=ReviewLevel.RED).count(),
+        "yellow": alerts.filter(level=ReviewLevel.YELLOW).count(),
+        "answered": alerts.exclude(answered_at=None).count(),
+        "decided": alerts.exclude(status=AlertStatus.OPEN).count(),
+    }
