@@ -267,25 +267,36 @@ def trips_with_rules(alert: Alert) -> list[dict]:
 
 # --- demo ------------------------------------------------------------------------------------------
 
+# Example rules beside in_field_60 (figures of the demo city: in-field rates 0.40–0.94, local rates 0.44–0.99).
 DEMO_RULES = [
     {
-        "code": "employment_bottom_10",
-        "name": "就业率处于同层次末位 10%",
-        "figure": ReviewFigure.EMPLOYMENT_RATE,
-        "years": 1,
-        "level": ReviewLevel.YELLOW,
-        "bottom_percent": 10.0,
-        "source": "专业动态调整：就业率排名靠后的专业亮黄牌（示例规则）",
-    },
-    {
-        "code": "intake_fill_70",
-        "name": "招生完成率连续两年低于 70%",
-        "figure": ReviewFigure.INTAKE_FILL,
+        "code": "in_field_70",
+        "name": "对口就业率连续两年低于 70%",
+        "figure": ReviewFigure.IN_FIELD_RATE,
         "years": 2,
         "level": ReviewLevel.YELLOW,
         "comparator": ReviewComparator.LT,
         "threshold": 0.70,
-        "source": "专业动态调整：招生不足的专业亮黄牌（示例规则）",
+        "source": "专业动态调整：对口就业率偏低的专业先亮黄牌（示例规则）",
+    },
+    {
+        "code": "employment_bottom_5",
+        "name": "就业率处于同层次末位 5%",
+        "figure": ReviewFigure.EMPLOYMENT_RATE,
+        "years": 1,
+        "level": ReviewLevel.YELLOW,
+        "bottom_percent": 5.0,
+        "source": "专业动态调整：就业率排名靠后的专业亮黄牌（示例规则）",
+    },
+    {
+        "code": "local_rate_55",
+        "name": "本地就业率连续两年低于 55%",
+        "figure": ReviewFigure.LOCAL_RATE,
+        "years": 2,
+        "level": ReviewLevel.RED,
+        "comparator": ReviewComparator.LT,
+        "threshold": 0.55,
+        "source": "服务地方产业：毕业生留本地就业比例过低的专业亮红牌（示例规则）",
     },
 ]
 DEMO_ANSWER = ("优化课程设置，与合作企业共建实习岗位，压缩下一年度招生计划。", "下一年度对口就业率达到 65% 以上")
@@ -298,7 +309,7 @@ DEMO_DECISIONS = [
 
 @transaction.atomic
 def demo_review(*, year: int, quarter: int) -> dict:
-    """Put the demo city's review on show: the two example rules beside in_field_60, the period's alerts
+    """Put the demo city's review on show: the example rules beside in_field_60, the period's alerts
     raised, about two thirds of them answered by their colleges and a third decided by the bureau (in
     program order, so the same city gives the same board). Returns the counts by level and stage."""
     for rule in DEMO_RULES:

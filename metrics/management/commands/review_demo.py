@@ -7,7 +7,7 @@ from portal.periods import Period
 
 class Command(BaseCommand):
     help = (
-        "Show the program review on the demo city (SPEC 4.4): add the two example rules, raise the period's "
+        "Show the program review on the demo city (SPEC 4.4): add the example rules, raise the period's "
         "alerts, answer some for their colleges and decide some for the bureau (metrics.review.demo_review)."
     )
 
