@@ -349,3 +349,4 @@ def test_demo_review_shows_yellow_and_red_some_answered_some_decided(bureau_user
     assert summary["answered"] >= 2 and summary["decided"] >= 1
     assert Alert.objects.exclude(answer_plan="").exists()
     assert Alert.objects.exclude(decision="").exists()
+    assert review.demo_review(year=2025, quarter=2) == summary
