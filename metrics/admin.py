@@ -41,7 +41,7 @@ class SnapshotAdmin(ReadOnlyAdmin):
 
 @admin.register(Alert)
 class AlertAdmin(ReadOnlyAdmin):
-    list_display = ("program", "year", "status", "raised_at", "decided_by", "decided_at")
-    list_filter = ("status", "year")
+    list_display = ("program", "year", "level", "status", "raised_at", "answered_at", "decision", "decided_at")
+    list_filter = ("level", "status", "decision", "year")
     search_fields = ("program__college__name", "program__major__name")
     list_select_related = ("program__college", "program__major", "decided_by")

@@ -1,5 +1,6 @@
-"""REST resources of this app: targets, snapshots, metric-runs (POST by the bureau answers 202), alerts,
-the supply–demand tables of SPEC 4.2 and the what-if scenarios of SPEC 4.3."""
+"""REST resources of this app: targets, snapshots, metric-runs (POST by the bureau answers 202), review-rules
+and alerts (SPEC 4.4: `answer` by the program's college, `decide` by the bureau), the supply–demand tables
+of SPEC 4.2 and the what-if scenarios of SPEC 4.3."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -17,18 +18,19 @@ from portal.api import (
 from portal.roles import Role, role_of
 from portal.services import save_validated
 
-from . import scenarios, services
-from .choices import AlertStatus, PaceStatus, TargetStatus
+from . import review, scenarios, services
+from .choices import AlertDecision, PaceStatus, TargetStatus
 from .filtersets import (
     AlertFilterSet,
     MetricRunFilterSet,
+    ReviewRuleFilterSet,
     ScenarioFilterSet,
     SnapshotFilterSet,
     SupplyDemandMajorRowFilterSet,
     SupplyDemandRowFilterSet,
     TargetFilterSet,
 )
-from .models import Alert, MetricRun, Scenario, Snapshot, SupplyDemandMajorRow, SupplyDemandRow, Target
+from .models import Alert, MetricRun, ReviewRule, Scenario, Snapshot, SupplyDemandMajorRow, SupplyDemandRow, Target
 from .selectors import (
     SUPPLY_DEMAND_COLUMNS,
     current_supply_demand,
@@ -138,7 +140,30 @@ class MetricRunDetailSerializer(MetricRunSerializer):
         fields = [*MetricRunSerializer.Meta.fields, "supply_demand"]
 
 
+class ReviewRuleSerializer(ScopedSerializer):
+    class Meta:
+        model = ReviewRule
+        fields = [
+            "id",
+            "code",
+            "name",
+            "figure",
+            "years",
+            "level",
+            "active",
+            "source",
+            "comparator",
+            "threshold",
+            "bottom_percent",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
 class AlertSerializer(ScopedSerializer):
+    """An alert (SPEC 4.4) with the college's answer and the bureau's decision; who answered and who
+    decided are personal data and stay out of the API."""
+
     college_code = serializers.CharField(source="program.college.code", read_only=True)
     major_code = serializers.CharField(source="program.major.code", read_only=True)
     schooling = serializers.CharField(source="program.schooling", read_only=True)
@@ -152,21 +177,33 @@ class AlertSerializer(ScopedSerializer):
             "major_code",
             "schooling",
             "year",
+            "level",
+            "trips",
             "rates",
             "status",
             "raised_at",
             "run",
+            "answer_plan",
+            "answer_targets",
+            "answered_at",
+            "decision",
             "decided_at",
             "note",
+            "updated_at",
         ]
         read_only_fields = fields
 
 
+class AnswerSerializer(serializers.Serializer):
+    answer_plan = serializers.CharField(help_text=_("整改说明"), allow_blank=True)
+    answer_targets = serializers.CharField(required=False, default="", allow_blank=True, help_text=_("整改目标"))
+
+
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(
-        choices=[AlertStatus.RESTRICTED, AlertStatus.DISMISSED], help_text=_("restricted 限制招生 | dismissed 忽略")
+        choices=AlertDecision.choices, help_text=_("keep 保留 | restrict 限制招生 | stop 停止招生")
     )
-    note = serializers.CharField(required=False, default="", allow_blank=True)
+    note = serializers.CharField(required=False, default="", allow_blank=True, help_text=_("研判理由（必填）"))
 
 
 def target_save(*, instance: Target, by) -> Target:
@@ -236,20 +273,45 @@ class MetricRunViewSet(ScopedCreateMixin, ScopedDestroyMixin, ScopedReadOnlyView
         return response
 
 
+class ReviewRuleViewSet(ScopedModelViewSet):
+    queryset = ReviewRule.objects.all()
+    serializer_class = ReviewRuleSerializer
+    filterset_class = ReviewRuleFilterSet
+    search_fields = ["code", "name", "source"]
+    ordering_fields = ["code", "level", "figure", "updated_at"]
+    save_service = staticmethod(review.review_rule_save)
+
+    def destroy_object(self, instance):
+        review.review_rule_delete(rule=instance, by=self.user)
+
+
 class AlertViewSet(ScopedReadOnlyViewSet):
     queryset = Alert.objects.select_related("program__college", "program__major")
     serializer_class = AlertSerializer
     filterset_class = AlertFilterSet
-    search_fields = ["program__major__name", "program__college__name", "note"]
-    ordering_fields = ["year", "status", "raised_at", "decided_at"]
+    search_fields = ["program__major__name", "program__college__name", "note", "answer_plan"]
+    ordering_fields = ["year", "level", "status", "raised_at", "answered_at", "decided_at", "updated_at"]
+    # Who may answer or decide is the services' call (a college answers its own, the bureau decides).
+    view_only_actions = ("answer", "decide")
 
-    @extend_schema(request=DecisionSerializer, summary=_("研判预警（局端）：限制招生或忽略"))
+    @extend_schema(request=AnswerSerializer, summary=_("提交整改说明（专业点所在院校）"))
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        alert = self.get_object()
+        body = AnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        return self.respond(
+            review.alert_answer(alert=alert, by=self.user, plan=data["answer_plan"], targets=data["answer_targets"])
+        )
+
+    @extend_schema(request=DecisionSerializer, summary=_("研判预警（局端）：保留、限制招生或停止招生"))
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         alert = self.get_object()
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self.respond(services.alert_decide(alert=alert, by=self.user, **body.validated_data))
+        return self.respond(review.alert_decide(alert=alert, by=self.user, **body.validated_data))
 
 
 class CurrentSupplyDemandSerializer(serializers.ModelSerializer):
@@ -404,6 +466,7 @@ def register(router):
     router.register("targets", TargetViewSet, basename="target")
     router.register("snapshots", SnapshotViewSet, basename="snapshot")
     router.register("metric-runs", MetricRunViewSet, basename="metric-run")
+    router.register("review-rules", ReviewRuleViewSet, basename="review-rule")
     router.register("alerts", AlertViewSet, basename="alert")
     router.register("supply-demand", SupplyDemandViewSet, basename="supply-demand")
     router.register("supply-demand-majors", SupplyDemandMajorViewSet, basename="supply-demand-major")

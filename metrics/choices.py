@@ -58,6 +58,45 @@ class PaceStatus(models.TextChoices):
 
 
 class AlertStatus(models.TextChoices):
+    """Open until the bureau decides (the college's answer does not change it: see Alert.answered_at);
+    the decided statuses follow the decision (AlertDecision, DECISION_STATUS)."""
+
     OPEN = "open", _("待研判")
     RESTRICTED = "restricted", _("已限制招生")
-    DISMISSED = "dismissed", _("已忽略")
+    STOPPED = "stopped", _("已停止招生")
+    DISMISSED = "dismissed", _("保留招生")
+
+
+class AlertDecision(models.TextChoices):
+    """The bureau's decision on an alert (SPEC 4.4)."""
+
+    KEEP = "keep", _("保留（正常招生）")
+    RESTRICT = "restrict", _("限制招生")
+    STOP = "stop", _("停止招生")
+
+
+# What each decision makes of the alert; "dismissed" is the historical name of a kept alert.
+DECISION_STATUS = {
+    AlertDecision.KEEP: AlertStatus.DISMISSED,
+    AlertDecision.RESTRICT: AlertStatus.RESTRICTED,
+    AlertDecision.STOP: AlertStatus.STOPPED,
+}
+
+
+class ReviewFigure(models.TextChoices):
+    """A program's annual figures a review rule reads (SPEC 4.4), each null where its denominator is 0."""
+
+    IN_FIELD_RATE = "in_field_rate", _("对口就业率")
+    EMPLOYMENT_RATE = "employment_rate", _("就业率")
+    LOCAL_RATE = "local_rate", _("本地就业率")
+    INTAKE_FILL = "intake_fill", _("招生完成率")
+
+
+class ReviewLevel(models.TextChoices):
+    YELLOW = "yellow", _("黄牌")
+    RED = "red", _("红牌")
+
+
+class ReviewComparator(models.TextChoices):
+    LT = "lt", "<"
+    LTE = "lte", "≤"

@@ -26,7 +26,7 @@ from enterprises.choices import EnterpriseTag
 from enterprises.models import Enterprise
 from policies.models import PolicyDelivery
 from portal.periods import Period
-from programs.choices import EnrollmentStatus, Schooling
+from programs.choices import Schooling
 from programs.models import OrderClass, Program, ProgramYear
 from reference.matching import OTHER, KeyClusters
 from reference.models import District, Major, PriorityMajor
@@ -34,7 +34,6 @@ from reference.models import District, Major, PriorityMajor
 from . import headcounts
 from .choices import ScopeType
 
-ALERT_RATE = 0.60  # 限制招生预警: in-field rate below this in the two latest years with data
 MIN_CHAIN_LEADERS = 3  # an industry college complies with ≥ 3 chain-leader partners
 KEY_ENTERPRISE_TAGS = frozenset(EnterpriseTag.values)  # SPEC 3: an enterprise with any of the four tags is key
 
@@ -473,26 +472,3 @@ def supply_demand_major_rows(f: Frames) -> tuple[list[dict], int]:
         level=[names.get(code, ("", ""))[1] for code in table.rows["major_code"]],
     )
     return rows.to_dict("records"), table.items_without_major
-
-
-def program_alerts(f: Frames) -> list[dict]:
-    """Programs (active at E, enrolling normally) whose in-field rate is < 0.60 in both of their two
-    latest years ≤ Y with data. Years with employed = 0 have no rate and are skipped as "no data".
-    The alert's year is the latest of those two years, so the same evidence never raises twice.
-    """
-    years = f.program_years
-    rows = years[(years["employed"] > 0) & years["active"]].copy()
-    status = f.programs.set_index("program_id")["enrollment_status"]
-    rows = rows[rows["program_id"].map(status) == EnrollmentStatus.NORMAL]
-    rows["rate"] = rows["employed_in_field"] / rows["employed"]
-    latest = rows.sort_values(["program_id", "year"], ascending=[True, False]).groupby("program_id").head(2)
-    grouped = latest.groupby("program_id").agg(n=("rate", "size"), worst=("rate", "max"), year=("year", "max"))
-    flagged = grouped[(grouped["n"] == 2) & (grouped["worst"] < ALERT_RATE)]["year"].to_dict()
-    latest = latest[latest["program_id"].isin(flagged.keys())]
-    rates: dict[int, dict[str, float]] = {}
-    for program_id, year, rate in zip(latest["program_id"], latest["year"], latest["rate"], strict=True):
-        rates.setdefault(int(program_id), {})[str(int(year))] = round(float(rate), 4)
-    return [
-        {"program_id": program_id, "year": int(flagged[program_id]), "rates": program_rates}
-        for program_id, program_rates in rates.items()
-    ]

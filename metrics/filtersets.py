@@ -1,14 +1,19 @@
 """Filters of snapshots, targets, runs and alerts: shared by the metric pages and the API.
 SPEC 6: snapshots filter by metric, scope_type, scope_id, year and quarter."""
 
+import datetime
+
 import django_filters as filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from portal.filters import NumberFilter, UpdatedAfterFilter
 from reference.choices import MajorLevel
+from reference.filtersets import ClusterFilters
 
-from .choices import AlertStatus, Metric, RunStatus, ScopeType
-from .models import Alert, MetricRun, Scenario, Snapshot, SupplyDemandMajorRow, SupplyDemandRow, Target
+from .choices import AlertDecision, AlertStatus, Metric, ReviewFigure, ReviewLevel, RunStatus, ScopeType
+from .models import Alert, MetricRun, ReviewRule, Scenario, Snapshot, SupplyDemandMajorRow, SupplyDemandRow, Target
 
 
 class SnapshotFilterSet(filters.FilterSet):
@@ -50,18 +55,73 @@ class MetricRunFilterSet(filters.FilterSet):
         fields = ["year", "quarter", "status", "trigger", "queued_at"]
 
 
-class AlertFilterSet(filters.FilterSet):
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment turned to UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        try:
+            return moment.astimezone(datetime.UTC) if moment is not None and moment.tzinfo else moment
+        except OverflowError as error:
+            raise forms.ValidationError(_("时间超出范围。")) from error
+
+
+class ReviewRuleFilterSet(filters.FilterSet):
+    code = filters.CharFilter(label=_("规则代码"))
+    figure = filters.MultipleChoiceFilter(distinct=False, choices=ReviewFigure.choices, label=_("考核指标"))
+    level = filters.MultipleChoiceFilter(distinct=False, choices=ReviewLevel.choices, label=_("预警等级"))
+    active = filters.BooleanFilter(label=_("启用"))
+    updated_after = UpdatedAfterFilter()
+
+    class Meta:
+        model = ReviewRule
+        fields = ["code", "figure", "level", "active", "updated_after"]
+
+
+class AlertFilterSet(ClusterFilters):
+    """The review board's filters (SPEC 4.4): level, district, college, cluster, status, answered."""
+
+    major_path = "program__major_id"
+
     status = filters.MultipleChoiceFilter(distinct=False, choices=AlertStatus.choices, label=_("状态"))
+    level = filters.MultipleChoiceFilter(distinct=False, choices=ReviewLevel.choices, label=_("预警等级"))
+    decision = filters.MultipleChoiceFilter(distinct=False, choices=AlertDecision.choices, label=_("研判结果"))
+    answered = filters.BooleanFilter(
+        field_name="answered_at", lookup_expr="isnull", exclude=True, label=_("已提交整改说明")
+    )
     year = NumberFilter(label=_("年度"))
     program = NumberFilter(field_name="program_id", label=_("专业点ID"))
     college = NumberFilter(field_name="program__college_id", label=_("院校ID"))
     college_code = filters.CharFilter(field_name="program__college__code", label=_("院校代码"))
+    district = filters.CharFilter(field_name="program__college__district", label=_("院校所在区县"))
     major_code = filters.CharFilter(field_name="program__major__code", label=_("专业代码"))
+    rule = filters.CharFilter(method="filter_rule", label=_("触发规则代码"))
     run = NumberFilter(field_name="run_id", label=_("计算任务ID"))
+    updated_after = UpdatedAfterFilter()
 
     class Meta:
         model = Alert
-        fields = ["status", "year", "program", "college", "college_code", "major_code", "run"]
+        fields = [
+            "status",
+            "level",
+            "decision",
+            "answered",
+            "year",
+            "program",
+            "college",
+            "college_code",
+            "district",
+            "major_code",
+            "cluster",
+            "cluster_code",
+            "rule",
+            "run",
+            "updated_after",
+        ]
+
+    def filter_rule(self, queryset, name, value):
+        # The JSON list read as text: portable to SQLite and PostgreSQL (as reference's industry_code filter).
+        return queryset.filter(trips__icontains=f'"rule": "{value}"')
 
 
 class SupplyDemandMajorRowFilterSet(filters.FilterSet):

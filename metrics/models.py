@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,10 +9,22 @@ from portal.numbers import validate_finite
 from programs.models import Program
 from reference.choices import MajorLevel
 
-from .choices import ACTIVE_STATUSES, AlertStatus, Comparator, Metric, RunStatus, ScopeType
+from .choices import (
+    ACTIVE_STATUSES,
+    AlertDecision,
+    AlertStatus,
+    Comparator,
+    Metric,
+    ReviewComparator,
+    ReviewFigure,
+    ReviewLevel,
+    RunStatus,
+    ScopeType,
+)
 from .scoping import (
     AlertQuerySet,
     MetricRunQuerySet,
+    ReviewRuleQuerySet,
     ScenarioQuerySet,
     SnapshotQuerySet,
     SupplyDemandMajorRowQuerySet,
@@ -199,15 +212,102 @@ class Target(models.Model):
         return f"{self.get_metric_display()} {self.comparator} {self.threshold}"
 
 
+class ReviewRule(models.Model):
+    """A review rule of the bureau (SPEC 4.4): a program figure tested in its N latest years with data,
+    either against a threshold (`comparator` + `threshold`) or against the bottom p % of the city's
+    programs of the same level (`bottom_percent`) — exactly one of the two."""
+
+    code = models.SlugField(_("规则代码"), max_length=40, unique=True)
+    name = models.CharField(_("规则名称"), max_length=200)
+    figure = models.CharField(_("考核指标"), max_length=20, choices=ReviewFigure.choices)
+    years = models.PositiveSmallIntegerField(
+        _("连续年数"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    level = models.CharField(_("预警等级"), max_length=6, choices=ReviewLevel.choices, default=ReviewLevel.YELLOW)
+    active = models.BooleanField(_("启用"), default=True)
+    source = models.CharField(_("政策依据"), max_length=300, blank=True)
+    comparator = models.CharField(_("比较"), max_length=3, choices=ReviewComparator.choices, blank=True)
+    threshold = models.FloatField(_("阈值"), null=True, blank=True, validators=[validate_finite])
+    bottom_percent = models.FloatField(
+        _("末位百分比"), null=True, blank=True, validators=[validate_finite], help_text=_("0 < p < 100")
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
+
+    objects = ReviewRuleQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("预警规则")
+        verbose_name_plural = _("预警规则")
+        ordering = ["code"]
+        constraints = [
+            # The database keeps what clean() says, for writes that skip it (admin actions, SQL).
+            models.CheckConstraint(
+                condition=(
+                    models.Q(comparator__in=ReviewComparator.values, threshold__isnull=False, bottom_percent=None)
+                    | models.Q(comparator="", threshold=None, bottom_percent__gt=0, bottom_percent__lt=100)
+                ),
+                name="review_rule_exactly_one_test",
+            ),
+            models.CheckConstraint(condition=models.Q(years__gte=1), name="review_rule_years_at_least_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_bottom(self) -> bool:
+        return self.bottom_percent is not None
+
+    def test_label(self) -> str:
+        """The test in words, e.g. "< 0.6" or "末位 10%"."""
+        if self.is_bottom:
+            return _("同层次末位 %(p)s%%") % {"p": f"{self.bottom_percent:g}"}
+        return f"{ReviewComparator(self.comparator).label} {self.threshold:g}" if self.comparator else ""
+
+    def clean(self):
+        """Exactly one test: a comparator with a threshold, or a bottom percent in (0, 100)."""
+        threshold_test = bool(self.comparator) or self.threshold is not None
+        bottom_test = self.bottom_percent is not None
+        if threshold_test and bottom_test:
+            raise ValidationError({"bottom_percent": _("阈值检验与末位百分比检验只能设一种。")})
+        if not threshold_test and not bottom_test:
+            message = _("请设置阈值检验（比较 + 阈值）或末位百分比检验之一。")
+            raise ValidationError({"threshold": message, "bottom_percent": message})
+        if bottom_test and not 0 < self.bottom_percent < 100:
+            raise ValidationError({"bottom_percent": _("末位百分比须大于 0 且小于 100。")})
+        if threshold_test and not self.comparator:
+            raise ValidationError({"comparator": _("阈值检验须选择比较方式。")})
+        if threshold_test and self.threshold is None:
+            raise ValidationError({"threshold": _("阈值检验须填写阈值。")})
+
+
 class Alert(models.Model):
-    """限制招生预警: a program whose in-field rate stayed below 60 % in its two latest years of data."""
+    """专业预警 (SPEC 4.4): a program that tripped review rules for a year, the rules it tripped (`trips`),
+    the college's rectification plan (整改说明) and the bureau's decision. Status stays `open` until the
+    decision; `rates` keeps the program's in-field rates of the years looked at (the field of the first,
+    60 % rule, read by older API clients)."""
 
     program = models.ForeignKey(Program, verbose_name=_("专业点"), on_delete=models.CASCADE, related_name="alerts")
     year = models.PositiveIntegerField(_("年度"))
-    rates = models.JSONField(_("对口就业率"), default=dict)
+    level = models.CharField(_("预警等级"), max_length=6, choices=ReviewLevel.choices, default=ReviewLevel.RED)
+    trips = models.JSONField(_("触发规则"), default=list, blank=True)
+    rates = models.JSONField(_("对口就业率"), default=dict, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
     raised_at = models.DateTimeField(_("预警时间"), auto_now_add=True)
     run = models.ForeignKey(MetricRun, verbose_name=_("计算任务"), null=True, blank=True, on_delete=models.SET_NULL)
+    answer_plan = models.TextField(_("整改说明"), blank=True)
+    answer_targets = models.TextField(_("整改目标"), blank=True, help_text=_("如：2026 年对口就业率达到 65%"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("整改说明提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("整改说明提交时间"), null=True, blank=True)
+    decision = models.CharField(_("研判结果"), max_length=8, choices=AlertDecision.choices, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("研判人"),
@@ -217,18 +317,24 @@ class Alert(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("研判时间"), null=True, blank=True)
-    note = models.TextField(_("研判意见"), blank=True)
+    note = models.TextField(_("研判理由"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = AlertQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("限制招生预警")
-        verbose_name_plural = _("限制招生预警")
+        verbose_name = _("专业预警")
+        verbose_name_plural = _("专业预警")
         ordering = ["-year", "status", "id"]
         constraints = [models.UniqueConstraint(fields=["program", "year"], name="one_alert_per_program_year")]
 
     def __str__(self):
         return f"{self.program} {self.year}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status != AlertStatus.OPEN
 
 
 class Scenario(models.Model):

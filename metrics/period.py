@@ -10,7 +10,7 @@ from django.conf import settings
 
 from portal.periods import Period
 
-from . import engine, registry
+from . import engine, registry, review
 from .choices import Metric, ScopeType
 from .registry import MetricDef
 
@@ -87,5 +87,5 @@ def compute_period(year: int, quarter: int, *, on_progress: Callable[[int], None
         supply_demand=engine.supply_demand_rows(frames),
         supply_demand_majors=majors,
         items_without_major=items_without_major,
-        alerts=engine.program_alerts(frames),
+        alerts=review.program_alerts(frames),
     )

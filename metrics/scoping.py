@@ -32,7 +32,14 @@ class MetricRunQuerySet(ScopedQuerySet):
         return EVERYTHING if role in (Role.BUREAU, Role.AGENCY) else NOTHING
 
 
+class ReviewRuleQuerySet(ScopedQuerySet):
+    """Review rules are public (SPEC 4.4): everyone signed in reads them, the bureau keeps them."""
+
+
 class AlertQuerySet(ScopedQuerySet):
+    """The bureau and agencies see every alert, a college its own programs'. Nobody changes an alert
+    through generic writes: the college answers and the bureau decides through metrics.review."""
+
     def _view_q(self, user, role):
         if role in (Role.BUREAU, Role.AGENCY):
             return EVERYTHING

@@ -1,4 +1,5 @@
-"""Writes of the metrics app: metric runs (create, enqueue, execute, reap), alerts, target progress."""
+"""Writes of the metrics app: metric runs (create, enqueue, execute, reap); alerts are raised and reviewed
+in metrics.review."""
 
 import datetime
 import logging
@@ -14,11 +15,10 @@ from django.utils.translation import gettext as _
 
 from portal import bulk
 from portal.periods import Period
-from programs.choices import EnrollmentStatus
 
-from . import period, registry
-from .choices import ACTIVE_STATUSES, AlertStatus, RunStatus
-from .models import Alert, MetricRun, Snapshot, SupplyDemandMajorRow, SupplyDemandRow
+from . import period, registry, review
+from .choices import ACTIVE_STATUSES, RunStatus
+from .models import MetricRun, Snapshot, SupplyDemandMajorRow, SupplyDemandRow
 
 logger = logging.getLogger(__name__)
 
@@ -199,11 +199,8 @@ def _refresh_statistics() -> None:
 
 
 def _raise_alerts(run: MetricRun, candidates: list[dict]) -> None:
-    # ignore_conflicts on (program, year): a rerun raises nothing twice and never reopens a decided alert.
-    Alert.objects.bulk_create(
-        [Alert(program_id=c["program_id"], year=c["year"], rates=c["rates"], run=run) for c in candidates],
-        ignore_conflicts=True,
-    )
+    # A rerun raises nothing twice and never reopens or changes a decided alert (metrics.review).
+    review.alerts_raise(run=run, candidates=candidates)
 
 
 def metric_run_fail(*, run_id: int, error: str) -> bool:
@@ -233,25 +230,3 @@ def metric_runs_reap(*, stale_after: datetime.timedelta | None = None) -> int:
         error=_("计算进程中断（超过 %(s)d 秒无心跳），已判定失败；请重新发起计算。")
         % {"s": int(stale_after.total_seconds())},
     )
-
-
-@transaction.atomic
-def alert_decide(*, alert: Alert, by, decision: str, note: str = "") -> Alert:
-    """The bureau decides an open alert: "restricted" also sets the program to 限制招生; "dismissed" does not."""
-    if decision not in (AlertStatus.RESTRICTED, AlertStatus.DISMISSED):
-        raise ValidationError({"decision": _("研判结果只能是“限制招生”或“忽略”。")})
-    alert = Alert.objects.select_for_update().select_related("program").get(pk=alert.pk)
-    if alert.status != AlertStatus.OPEN:
-        raise ValidationError({"decision": _("该预警已研判，不能重复处理。")})
-    if decision == AlertStatus.RESTRICTED:
-        program = alert.program
-        program.enrollment_status = EnrollmentStatus.RESTRICTED
-        program.full_clean()
-        program.save(update_fields=["enrollment_status"])
-    alert.status = decision
-    alert.decided_by = by
-    alert.decided_at = timezone.now()
-    alert.note = note
-    alert.full_clean()
-    alert.save(update_fields=["status", "decided_by", "decided_at", "note"])
-    return alert

@@ -1,6 +1,5 @@
-"""Metric pages (SPEC 8): start a period and watch its run, review alerts, see targets.
-
-Runs and targets are the bureau's; a college admin reads its own college's alerts; anyone else gets 404.
+"""Metric pages (SPEC 8): start a period and watch its run, see targets (the bureau's; anyone else gets 404).
+The program review's pages (alerts, rules) are in metrics.review_views.
 """
 
 from dataclasses import astuple
@@ -14,15 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.pages import filtered, paginate, role_required, show_errors
+from portal.pages import paginate, role_required, show_errors
 from portal.periods import Period
-from portal.roles import Action, Role, role_of
+from portal.roles import Action, Role
 
 from . import selectors, services
-from .choices import AlertStatus, PaceStatus, RunStatus, TargetStatus
-from .filtersets import AlertFilterSet
-from .forms import AlertDecisionForm, RunForm
-from .models import Alert, MetricRun, Target
+from .choices import PaceStatus, RunStatus, TargetStatus
+from .forms import RunForm
+from .models import MetricRun, Target
 from .registry import RATIO_METRICS
 
 bureau_only = role_required(Role.BUREAU)
@@ -112,51 +110,6 @@ def _progress(run: MetricRun) -> dict:
 
 def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
-
-
-@role_required(Role.BUREAU, Role.COLLEGE)
-def alert_list(request):
-    """限制招生预警, filtered by status and year; a college admin sees only its own programs'."""
-    alerts = Alert.objects.restrict(request.user).select_related("program__college", "program__major", "decided_by")
-    filterset = filtered(request, AlertFilterSet, alerts)
-    years = Alert.objects.restrict(request.user).order_by("-year").values_list("year", flat=True).distinct()
-    return render(
-        request,
-        "metrics/alert_list.html",
-        {
-            "page_obj": paginate(request, filterset.qs),
-            "filter_errors": filterset.errors,
-            "statuses": AlertStatus.choices,
-            "years": list(years),
-            "selected_status": request.GET.get("status", ""),
-            "selected_year": request.GET.get("year", ""),
-        },
-    )
-
-
-@role_required(Role.BUREAU, Role.COLLEGE)
-def alert_detail(request, pk):
-    """One alert with its evidence; the bureau decides an open one (restrict enrolment or dismiss)."""
-    alert = get_object_or_404(
-        Alert.objects.restrict(request.user).select_related("program__college", "program__major", "decided_by", "run"),
-        pk=pk,
-    )
-    can_decide = role_of(request.user) == Role.BUREAU and alert.status == AlertStatus.OPEN
-    form = None
-    if can_decide:
-        form = AlertDecisionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.alert_decide(
-                    alert=alert, by=request.user, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"]
-                )
-            except ValidationError as error:
-                show_errors(form, error)
-            else:
-                messages.success(request, _("研判结果已保存。"))
-                return redirect("metrics:alert_detail", pk=alert.pk)
-    rates = sorted(alert.rates.items(), reverse=True)
-    return render(request, "metrics/alert_detail.html", {"alert": alert, "form": form, "rates": rates})
 
 
 @bureau_only

@@ -355,6 +355,11 @@ SPECTACULAR_SETTINGS = {
         "PolicyStatusEnum": "policies.choices.PolicyStatus",
         "RunStatusEnum": "metrics.choices.RunStatus",
         "AlertStatusEnum": "metrics.choices.AlertStatus",
+        # The review rules (SPEC 4.4) brought a second `level` and `comparator`: the older names stay as they were.
+        "LevelEnum": "reference.choices.MajorLevel",
+        "ComparatorEnum": "metrics.choices.Comparator",
+        "ReviewLevelEnum": "metrics.choices.ReviewLevel",
+        "ReviewComparatorEnum": "metrics.choices.ReviewComparator",
     },
 }
 

@@ -211,6 +211,22 @@ class PolicyCardFactory(factory.django.DjangoModelFactory):
     effective_from = datetime.date(2025, 1, 1)
 
 
+class ReviewRuleFactory(factory.django.DjangoModelFactory):
+    """A threshold rule; pass bottom_percent with comparator="" and threshold=None for a bottom rule."""
+
+    class Meta:
+        model = mm.ReviewRule
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"rule_{n}")
+    name = "测试规则"
+    figure = "employment_rate"
+    years = 1
+    level = "yellow"
+    comparator = "lt"
+    threshold = 0.5
+
+
 class TargetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = mm.Target

@@ -333,13 +333,13 @@ def test_bureau_decides_an_alert_and_the_college_cannot(bureau_user, college_use
     alert = Alert.objects.create(program=program, year=2025, rates={"2024": 0.5, "2025": 0.55})
 
     refused = api_client(college_user).post(
-        f"/api/v1/alerts/{alert.pk}/decide/", {"decision": "dismissed"}, format="json"
+        f"/api/v1/alerts/{alert.pk}/decide/", {"decision": "keep", "note": "保留"}, format="json"
     )
     assert refused.status_code == 403
     bad = api_client(bureau_user).post(f"/api/v1/alerts/{alert.pk}/decide/", {"decision": "maybe"}, format="json")
     assert (bad.status_code, list(bad.json())) == (400, ["decision"])
     decided = api_client(bureau_user).post(
-        f"/api/v1/alerts/{alert.pk}/decide/", {"decision": "restricted", "note": "连续两年对口率低"}, format="json"
+        f"/api/v1/alerts/{alert.pk}/decide/", {"decision": "restrict", "note": "连续两年对口率低"}, format="json"
     )
     assert (decided.status_code, decided.json()["status"]) == (200, "restricted")
     program.refresh_from_db()

@@ -442,6 +442,17 @@ RESOURCES = {
             "anonymous": ANON,
         },
     ),
+    "review-rules": reference(
+        lambda w, n: f.ReviewRuleFactory(code=f"rule_{n}"),
+        lambda w: {
+            "code": "bottom_10",
+            "name": "就业率末位",
+            "figure": "employment_rate",
+            "years": 1,
+            "bottom_percent": 10,
+        },
+        ("name", "改名规则"),
+    ),
     "alerts": Resource(
         _alert,
         lambda w: {"program": w.target.program_id, "year": 2026},
@@ -497,7 +508,7 @@ REGISTERED = [prefix for prefix, _viewset, _basename in router.registry]
 
 def test_every_registered_resource_has_a_spec_and_the_spec_names_them_all():
     assert sorted(REGISTERED) == sorted(RESOURCES)
-    assert len(REGISTERED) == 24
+    assert len(REGISTERED) == 25
 
 
 def _detail(prefix, pk):

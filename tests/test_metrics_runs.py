@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from metrics import period, registry, selectors, services, tasks
+from metrics import period, registry, review, selectors, services, tasks
 from metrics.models import Alert, MetricRun, Snapshot, Target
 from portal.periods import Period
 from tests import factories as f
@@ -230,7 +230,7 @@ def test_alert_for_two_latest_years_below_60_percent(programs):
 def test_alerts_on_rerun_are_not_duplicated_and_decisions_stay(programs, bureau_user):
     run_period(2025, 2)
     dismissed = Alert.objects.get(program=programs["skipped"])
-    services.alert_decide(alert=dismissed, by=bureau_user, decision="dismissed", note="数据口径问题")
+    review.alert_decide(alert=dismissed, by=bureau_user, decision="keep", note="数据口径问题")
     run_period(2025, 2)
     run_period(2025, 3)
     assert Alert.objects.count() == 2
@@ -241,7 +241,7 @@ def test_alerts_on_rerun_are_not_duplicated_and_decisions_stay(programs, bureau_
 def test_restricting_sets_the_program_enrollment_status(programs, bureau_user):
     run_period(2025, 2)
     alert = Alert.objects.get(program=programs["low"])
-    decided = services.alert_decide(alert=alert, by=bureau_user, decision="restricted", note="连续两年对口率低")
+    decided = review.alert_decide(alert=alert, by=bureau_user, decision="restrict", note="连续两年对口率低")
     programs["low"].refresh_from_db()
     assert programs["low"].enrollment_status == "restricted"
     assert (decided.status, decided.decided_by, decided.note) == ("restricted", bureau_user, "连续两年对口率低")
@@ -256,11 +256,11 @@ def test_alert_decision_is_validated_and_final(programs, bureau_user):
     run_period(2025, 2)
     alert = Alert.objects.get(program=programs["low"])
     with pytest.raises(ValidationError) as info:
-        services.alert_decide(alert=alert, by=bureau_user, decision="open")
+        review.alert_decide(alert=alert, by=bureau_user, decision="open", note="理由")
     assert "decision" in info.value.message_dict
-    services.alert_decide(alert=alert, by=bureau_user, decision="dismissed")
+    review.alert_decide(alert=alert, by=bureau_user, decision="keep", note="数据口径问题")
     with pytest.raises(ValidationError):
-        services.alert_decide(alert=alert, by=bureau_user, decision="restricted")
+        review.alert_decide(alert=alert, by=bureau_user, decision="restrict", note="理由")
     programs["low"].refresh_from_db()
     alert.refresh_from_db()
     assert (programs["low"].enrollment_status, alert.status) == ("normal", "dismissed")

@@ -153,7 +153,7 @@ def test_bureau_restricts_enrolment_from_an_alert(client, bureau_user, city):
     alert = city["open_alert"]
     client.force_login(bureau_user)
     response = client.post(
-        reverse("metrics:alert_detail", args=[alert.pk]), {"decision": "restricted", "note": "连续两年对口率偏低"}
+        reverse("metrics:alert_detail", args=[alert.pk]), {"decision": "restrict", "note": "连续两年对口率偏低"}
     )
     assert response.status_code == 302
     alert.refresh_from_db()
