@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from enterprises.models import Enterprise
+from portal.numbers import validate_people
 from reference import rules as reference_rules
 from reference.models import IndustryCluster
 
@@ -190,7 +191,7 @@ class TrainingSession(models.Model):
     )
     title = models.CharField(_("培训名称"), max_length=200)
     held_on = models.DateField(_("培训日期"))
-    trainees = models.PositiveIntegerField(_("培训人次"), validators=[MinValueValidator(1)])
+    trainees = models.PositiveIntegerField(_("培训人次"), validators=[validate_people, MinValueValidator(1)])
 
     objects = CollegeOwnedQuerySet.as_manager()
     history = HistoricalRecords()

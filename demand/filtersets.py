@@ -69,6 +69,8 @@ class DemandItemFilterSet(filters.FilterSet):
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
 
     def filter_college(self, queryset, name, value):
-        # A subquery keeps items unrepeated.
+        # Only the assignments the user may see: a college filtering by another college finds nothing of
+        # that college's (a subquery keeps items unrepeated).
         lookup = "college_id" if name == "college" else "college__code"
-        return queryset.filter(pk__in=DemandAssignment.objects.filter(**{lookup: value}).values("item_id"))
+        assignments = DemandAssignment.objects.restrict(self.request.user) if self.request else DemandAssignment.objects
+        return queryset.filter(pk__in=assignments.filter(**{lookup: value}).values("item_id"))

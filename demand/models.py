@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from colleges.models import College
 from enterprises.models import Enterprise
+from portal.numbers import validate_people
 from reference.models import Industry
 
 from .choices import COUNTED_LIST_STATUSES, UNFINISHED_ITEM_STATUSES, ItemKind, ItemStatus, ListStatus
@@ -89,11 +90,13 @@ class DemandItem(models.Model):
     )
     # The major catalogue lives a floor above (programs); the code is checked there on import and in forms.
     major_code = models.CharField(_("专业代码"), max_length=6, blank=True)
-    headcount = models.PositiveIntegerField(_("需求人数"), null=True, blank=True)
+    headcount = models.PositiveIntegerField(_("需求人数"), null=True, blank=True, validators=[validate_people])
     due_on = models.DateField(_("期望完成日期"))
     status = models.CharField(_("状态"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.OPEN)
     fulfilled_on = models.DateField(_("销号日期"), null=True, blank=True)
-    fulfilled_headcount = models.PositiveIntegerField(_("实际满足人数"), null=True, blank=True)
+    fulfilled_headcount = models.PositiveIntegerField(
+        _("实际满足人数"), null=True, blank=True, validators=[validate_people]
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     # Copies of the list's period and status (LIST_FIELDS), so that the lists and counts people ask
@@ -219,6 +222,10 @@ class DemandItemEvent(models.Model):
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
+    # The college an assignment named: its note is shown to that college (and the bureau), not to others.
+    college = models.ForeignKey(
+        College, verbose_name=_("相关院校"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         db_table = "enterprises_demanditemevent"

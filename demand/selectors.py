@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.roles import Role, college_id_of, role_of
 from programs.models import Program, ProgramYear
 from reference.matching import OTHER, KeyClusters, serves
 from reference.models import Major
@@ -106,3 +107,15 @@ def suggested_programs(*, item: DemandItem, on: datetime.date | None = None) -> 
         )
     )
     return suggestions
+
+
+def item_history(item: DemandItem, user) -> list:
+    """The item's status changes, oldest first. A college reads every change but not the notes of
+    assignments to other colleges (which would name them)."""
+    events = list(item.events.select_related("by").order_by("at", "id"))
+    if role_of(user) == Role.COLLEGE:
+        own = college_id_of(user)
+        for event in events:
+            if event.college_id is not None and event.college_id != own:
+                event.note = ""
+    return events

@@ -118,8 +118,10 @@ def _check_enterprise_may_edit(demand_list: DemandList, by) -> None:
         )
 
 
-def _record(item: DemandItem, from_status: str, by, note: str = "") -> DemandItemEvent:
-    return DemandItemEvent.objects.create(item=item, from_status=from_status, to_status=item.status, by=by, note=note)
+def _record(item: DemandItem, from_status: str, by, note: str = "", college=None) -> DemandItemEvent:
+    return DemandItemEvent.objects.create(
+        item=item, from_status=from_status, to_status=item.status, by=by, note=note, college=college
+    )
 
 
 @transaction.atomic
@@ -171,7 +173,9 @@ def _lock_item(item: DemandItem) -> DemandItem:
     return DemandItem.objects.select_for_update().select_related("demand_list").get(pk=item.pk)
 
 
-def _move_item(item: DemandItem, locked: DemandItem, to_status: str, by, note: str, **changes) -> DemandItem:
+def _move_item(
+    item: DemandItem, locked: DemandItem, to_status: str, by, note: str, college=None, **changes
+) -> DemandItem:
     if locked.demand_list.status not in COUNTED_LIST_STATUSES:
         raise ValidationError(
             {"status": _("清单「%(list)s」尚未提交，不能变更需求状态。") % {"list": locked.demand_list}}
@@ -192,14 +196,15 @@ def _move_item(item: DemandItem, locked: DemandItem, to_status: str, by, note: s
     for name, value in changes.items():
         setattr(locked, name, value)
     save_as(locked, by)
-    _record(locked, from_status, by, note)
+    _record(locked, from_status, by, note, college)
     item.refresh_from_db()
     return item
 
 
 @transaction.atomic
-def demand_item_transition(*, item: DemandItem, to_status: str, by, note: str = "") -> DemandItem:
-    """Move an item along ITEM_TRANSITIONS (bureau) and record who, when, from and to.
+def demand_item_transition(*, item: DemandItem, to_status: str, by, note: str = "", college=None) -> DemandItem:
+    """Move an item along ITEM_TRANSITIONS (bureau) and record who, when, from and to (and the college an
+    assignment named, whose note other colleges do not see).
 
     Moving to `fulfilled` here ticks the item off today with its requested headcount.
     """
@@ -208,7 +213,7 @@ def demand_item_transition(*, item: DemandItem, to_status: str, by, note: str = 
     changes = {}
     if to_status == ItemStatus.FULFILLED:
         changes = {"fulfilled_on": timezone.localdate(), "fulfilled_headcount": locked.headcount}
-    return _move_item(item, locked, to_status, by, note, **changes)
+    return _move_item(item, locked, to_status, by, note, college, **changes)
 
 
 @transaction.atomic
@@ -252,9 +257,8 @@ def demand_item_assign(*, item: DemandItem, college: College, by) -> DemandAssig
         item=item, college=college, defaults={"assigned_by": by}
     )
     if created and item.status == ItemStatus.OPEN:
-        demand_item_transition(
-            item=item, to_status=ItemStatus.MATCHED, by=by, note=_("分派给%(college)s") % {"college": college.name}
-        )
+        note = _("分派给%(college)s") % {"college": college.name}
+        demand_item_transition(item=item, to_status=ItemStatus.MATCHED, by=by, note=note, college=college)
     return assignment
 
 

@@ -296,7 +296,7 @@ def _item_page(request, item, transition_form=None, fulfil_form=None, status=200
         "demand/item_detail.html",
         {
             "item": item,
-            "events": item.events.select_related("by").order_by("at", "id"),
+            "events": selectors.item_history(item, request.user),
             "assignments": assignments,
             "can_assign": bureau,
             "assign_form": AssignForm(),

@@ -8,12 +8,23 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 NOT_FINITE = _("必须是有限的数值（不能是 NaN 或无穷大）。")
+# The most people one row can count: a city's largest employer or college has a few thousand; a typo of
+# 2 147 483 647 must not drag the city's figures (forms, API and imports refuse it at the field).
+MAX_PEOPLE = 100_000
 
 
 def validate_finite(value) -> None:
     """Refuse NaN and ±infinity: stored, they break every comparison, sum and JSON answer after them."""
     if value is not None and not math.isfinite(value):
         raise ValidationError(NOT_FINITE, code="not_finite")
+
+
+def validate_people(value) -> None:
+    """A headcount, graduates, trainees … of one row: at most MAX_PEOPLE."""
+    if value is not None and value > MAX_PEOPLE:
+        raise ValidationError(
+            _("人数不能超过 %(max)s（请核对是否多输了位数）。"), code="too_many", params={"max": f"{MAX_PEOPLE:,}"}
+        )
 
 
 class FiniteFloatField(serializers.FloatField):

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from colleges.models import College, closed_before_established
 from enterprises.models import Enterprise
+from portal.numbers import validate_people
 from reference.models import Major
 
 from .choices import EnrollmentStatus, OrderClassKind, Schooling
@@ -55,12 +56,12 @@ class ProgramYear(models.Model):
 
     program = models.ForeignKey(Program, verbose_name=_("专业点"), on_delete=models.CASCADE, related_name="years")
     year = models.PositiveIntegerField(_("毕业年度"), validators=YEAR_VALIDATORS)
-    enrolled = models.PositiveIntegerField(_("在校生数"), default=0)
-    admitted = models.PositiveIntegerField(_("招生数"), default=0)
-    graduates = models.PositiveIntegerField(_("毕业生数"), default=0)
-    employed = models.PositiveIntegerField(_("就业人数"), default=0)
-    employed_in_field = models.PositiveIntegerField(_("对口就业人数"), default=0)
-    employed_locally = models.PositiveIntegerField(_("本地就业人数"), default=0)
+    enrolled = models.PositiveIntegerField(_("在校生数"), default=0, validators=[validate_people])
+    admitted = models.PositiveIntegerField(_("招生数"), default=0, validators=[validate_people])
+    graduates = models.PositiveIntegerField(_("毕业生数"), default=0, validators=[validate_people])
+    employed = models.PositiveIntegerField(_("就业人数"), default=0, validators=[validate_people])
+    employed_in_field = models.PositiveIntegerField(_("对口就业人数"), default=0, validators=[validate_people])
+    employed_locally = models.PositiveIntegerField(_("本地就业人数"), default=0, validators=[validate_people])
 
     objects = ProgramYearQuerySet.as_manager()
     history = HistoricalRecords()
@@ -116,7 +117,7 @@ class OrderClass(models.Model):
     )
     year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     name = models.CharField(_("班级名称"), max_length=200)
-    seats = models.PositiveIntegerField(_("人数"), validators=[MinValueValidator(1)])
+    seats = models.PositiveIntegerField(_("人数"), validators=[validate_people, MinValueValidator(1)])
     kind = models.CharField(_("类型"), max_length=8, choices=OrderClassKind.choices)
 
     objects = OrderClassQuerySet.as_manager()
