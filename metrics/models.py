@@ -9,7 +9,14 @@ from programs.models import Program
 from reference.choices import MajorLevel
 
 from .choices import ACTIVE_STATUSES, AlertStatus, Comparator, Metric, RunStatus, ScopeType
-from .scoping import AlertQuerySet, MetricRunQuerySet, ScenarioQuerySet, SnapshotQuerySet, TargetQuerySet
+from .scoping import (
+    AlertQuerySet,
+    MetricRunQuerySet,
+    ScenarioQuerySet,
+    SnapshotQuerySet,
+    SupplyDemandRowQuerySet,
+    TargetQuerySet,
+)
 
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 
@@ -91,6 +98,8 @@ class SupplyDemandRow(models.Model):
     forecast_1 = models.FloatField(_("预计毕业生（Y+1）"), default=0.0, validators=[validate_finite])
     forecast_2 = models.FloatField(_("预计毕业生（Y+2）"), default=0.0, validators=[validate_finite])
     forecast_3 = models.FloatField(_("预计毕业生（Y+3）"), default=0.0, validators=[validate_finite])
+
+    objects = SupplyDemandRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("供需对照")
