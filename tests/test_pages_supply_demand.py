@@ -198,9 +198,7 @@ def test_analysis_without_runs_says_so(client, bureau_user):
     assert response.status_code == 200 and "尚未计算任何季度的指标" in response.content.decode()
 
 
-def test_excel_export_holds_both_tables_with_frozen_headers_filters_and_whole_number_formats(
-    client, bureau_user, city
-):
+def test_excel_export_holds_both_tables_with_frozen_headers_filters_and_whole_number_formats(client, bureau_user, city):
     client.force_login(bureau_user)
     response = client.get(reverse("metrics:supply_demand_xlsx"), {"level": "higher", "sort": "major_code"})
     assert response.status_code == 200
