@@ -158,8 +158,12 @@ def scope_result(answer: dict, scope: dict) -> dict:
                 "gap": {**gap, "diff": _diff(gap["baseline"], gap["scenario"])},
             }
         )
-    changed = any(
-        abs(d) > 1e-9 for row in metrics + [c["graduates"] for c in clusters] for d in row["diff"] if d is not None
+    for cluster in clusters:
+        cluster["changed"] = any(abs(d) > 1e-9 for d in cluster["graduates"]["diff"] + cluster["gap"]["diff"])
+    # The clusters a scenario moves come first (in their order), the untouched ones after them.
+    clusters.sort(key=lambda c: not c["changed"])
+    changed = any(c["changed"] for c in clusters) or any(
+        abs(d) > 1e-9 for row in metrics for d in row["diff"] if d is not None
     )
     chart = {
         "years": [str(year) for year in answer["years"]],

@@ -237,5 +237,6 @@ def test_excel_export_in_english_has_english_headers(client, bureau_user, city):
     client.cookies["django_language"] = "en"
     response = client.get(reverse("metrics:supply_demand_xlsx"), HTTP_ACCEPT_LANGUAGE="en")
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["By industry cluster", "By major (city)", "Notes"]
-    assert [c.value for c in book["By industry cluster"][1]][:4] == ["Scope", "Industry cluster", "Demand", "Graduates"]
+    assert book.sheetnames == ["By industry cluster", "By major (city)", "Note"]
+    headers = [c.value for c in book["By industry cluster"][1]]
+    assert headers[:4] == ["Scope", "Industry cluster", "Demand (headcount)", "Graduates"]
