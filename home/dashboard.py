@@ -11,8 +11,7 @@ from urllib.parse import quote
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.translation import gettext as _
+from django.utils.http import RFC3986_SUBDELIMS, urlencode
 
 from colleges.models import College
 from demand.choices import ItemStatus
@@ -21,15 +20,14 @@ from demand.selectors import overdue_items, overdue_q
 from metrics.choices import AlertStatus, Metric, ScopeType, TargetStatus
 from metrics.models import Alert, Snapshot
 from metrics.registry import RATIO_METRICS
-from metrics.selectors import latest_run, supply_demand_rows, targets_progress
+from metrics.selectors import latest_run, targets_progress
+from metrics.supply_demand import cluster_table, scope_key
 from policies.models import PolicyDelivery, PolicyFeedback
-from portal.periods import Period
+from portal.periods import Period, choose_period
 from portal.templatetags.portal_ui import format_figure
 from programs.models import Program
-from reference.matching import OTHER
 
 TOP_N = 10
-TOTALLED = ("demand", "graduates", "local_graduates", "gap", "forecast_1", "forecast_2", "forecast_3")
 
 
 def url_or_none(name: str, *args) -> str | None:
@@ -50,16 +48,6 @@ def snapshot_periods(user=None) -> list[Period]:
     snapshots = Snapshot.objects.restrict(user) if user is not None else Snapshot.objects.all()
     rows = snapshots.values_list("year", "quarter").distinct().order_by("-year", "-quarter")
     return [Period(year, quarter) for year, quarter in rows]
-
-
-def choose_period(periods: list[Period], key: str | None) -> Period | None:
-    """The period named by `key` ("2025-2") when it has snapshots, else the latest one that has begun."""
-    for period in periods:
-        if period.key == key:
-            return period
-    # Runs of future quarters are refused now but may remain from before: never the default.
-    begun = [period for period in periods if period <= Period.containing()]
-    return begun[0] if begun else (periods[0] if periods else None)
 
 
 def _up_to(period: Period) -> Q:
@@ -94,22 +82,23 @@ def _series_from_rows(rows) -> dict:
 
 
 def supply_demand_table(period: Period, scope_type: str | None = ScopeType.CITY, scope_id: str = "") -> dict | None:
-    """The per-cluster headcounts (SPEC 4.2) of the period's latest succeeded run, with totals. Two queries.
+    """The per-cluster headcounts (SPEC 4.2) of the period's latest succeeded run, with totals and the
+    forecast chart data (metrics.supply_demand.cluster_table). Two queries.
 
     Rows of one scope (default the city), or of every scope when `scope_type` is None.
     """
     run = latest_run(period.year, period.quarter)
     if run is None:
         return None
-    rows = [
-        {**row, "cluster_name": _("其他") if row["cluster"] == OTHER else row["cluster_name"]}
-        for row in supply_demand_rows(run, scope_type, scope_id)
-    ]
-    return {
-        "run": run,
-        "rows": rows,
-        **{name: sum(row[name] for row in rows) for name in TOTALLED},
-    }
+    return cluster_table(run, scope_type, scope_id)
+
+
+def analysis_url(period: Period, scope_type: str = ScopeType.CITY, scope_id: str = "") -> str | None:
+    """The full supply–demand analysis of the period and scope (metrics:supply_demand)."""
+    base = url_or_none("metrics:supply_demand")
+    if base is None:
+        return None
+    return f"{base}?{urlencode({'period': period.key, 'scope': scope_key(scope_type, scope_id)})}"
 
 
 def target_cards(period: Period) -> list[dict]:
@@ -148,6 +137,7 @@ def bureau_home(user, period_key: str | None = None) -> dict:
             targets=target_cards(period),
             trends=trend_series(Snapshot.objects.filter(scope_type=ScopeType.CITY, scope_id=""), period),
             supply_demand=supply_demand_table(period),
+            supply_demand_url=analysis_url(period),
             scopes=drill_down_scopes(period),
         )
     alerts = Alert.objects.restrict(user).filter(status=AlertStatus.OPEN)
@@ -295,6 +285,7 @@ def scope_history(user, scope_type: str, scope_id: str, max_periods: int = 8) ->
         "table": table,
         "trends": _series_from_rows([(m, y, q, v) for m, y, q, v, *_r in rows]),
         "supply_demand": supply_demand_table(latest, scope_type, scope_id),
+        "supply_demand_url": analysis_url(latest, scope_type, scope_id),
         "latest": latest,
     }
 

@@ -9,50 +9,27 @@ Text from the database (college, district, cluster names) is neutralised against
 """
 
 import io
-import re
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from metrics.choices import Metric, ScopeType
 from metrics.models import Snapshot
 from metrics.registry import RATIO_METRICS
 from portal.periods import Period
+from portal.xlsx import BOLD, HEADCOUNT, HEADER_FILL, safe_text, sheet_title
 from reference.matching import OTHER
 
 from .dashboard import supply_demand_table, target_cards
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_HEADER_FILL = PatternFill("solid", fgColor="DCE6F2")
-_BOLD = Font(bold=True)
-
-
-def safe_text(value):
-    """A cell value that Excel will never run as a formula (OWASP CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def sheet_title(label: str, taken: set[str]) -> str:
-    """An Excel-legal, unique sheet name (≤ 31 characters, none of []:*?/\\)."""
-    base = _SHEET_FORBIDDEN.sub("、", str(label)).strip("'")[:31] or "sheet"
-    title, n = base, 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title.lower())
-    return title
 
 
 def _header(sheet, row: int, labels: list[str]) -> None:
     for column, label in enumerate(labels, start=1):
         cell = sheet.cell(row=row, column=column, value=label)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
 
 
 def _widths(sheet, widths: list[int]) -> None:
@@ -111,7 +88,7 @@ def _metric_sheets(workbook, period: Period, taken: set[str]) -> None:
         for scope_type in (ScopeType.CITY, ScopeType.DISTRICT, ScopeType.COLLEGE):
             if scope_type not in scopes:
                 continue
-            sheet.cell(row=row, column=1, value=str(scope_labels[scope_type])).font = _BOLD
+            sheet.cell(row=row, column=1, value=str(scope_labels[scope_type])).font = BOLD
             _header(sheet, row + 1, [_("范围名称"), _("范围标识"), _("值"), _("分子"), _("分母")])
             row += 2
             for scope_id, scope_name, value, numerator, denominator in scopes[scope_type]:
@@ -151,7 +128,7 @@ def _supply_demand_sheet(workbook, period: Period, taken: set[str]) -> None:
         for column, value in enumerate(cells, start=1):
             sheet.cell(row=row, column=column, value=value).alignment = Alignment(vertical="top")
         for column in (4, 5, 6, 7):
-            sheet.cell(row=row, column=column).number_format = "#,##0.##"
+            sheet.cell(row=row, column=column).number_format = HEADCOUNT
     _widths(sheet, [10, 20, 28, 12, 12, 12, 12])
 
 

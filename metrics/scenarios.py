@@ -185,3 +185,18 @@ def scenario_evaluate(*, year: int, quarter: int, changes) -> dict:
     """SPEC 4.3's answer for the changes on the base period; nothing is written."""
     period = _period(year, quarter)
     return planner_base(period).evaluate(clean_changes(changes, period))
+
+
+def change_errors(changes, period: Period) -> list[dict]:
+    """Per change, {field: message} of what clean_changes refuses (empty when the change is fine), for a
+    form that shows each message at its field; the rules are CHECKS, the same as clean_changes'."""
+    if not isinstance(changes, list):
+        return []
+    errors = []
+    for change in changes:
+        action = change.get("action") if isinstance(change, dict) else None
+        if action not in CHECKS:
+            errors.append({"action": _("应为 open、set_intake 或 close。")})
+        else:
+            errors.append(CHECKS[action](change, period))
+    return errors

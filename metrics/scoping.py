@@ -6,18 +6,23 @@ from portal.roles import Role, college_id_of
 from portal.scoping import EVERYTHING, NOTHING, ScopedQuerySet
 
 
+def _scope_figures_q(user, role):
+    """City figures are for everyone; a college admin also sees its own college's; bureau and agency all."""
+    if role in (Role.BUREAU, Role.AGENCY):
+        return EVERYTHING
+    if role == Role.COLLEGE:
+        from colleges.models import College
+
+        code = College.objects.filter(pk=college_id_of(user)).values("code")
+        return Q(scope_type="city") | Q(scope_type="college", scope_id__in=code)
+    return Q(scope_type="city")
+
+
 class SnapshotQuerySet(ScopedQuerySet):
     """City figures are for everyone; a college admin also sees its own college; snapshots are written by runs only."""
 
     def _view_q(self, user, role):
-        if role in (Role.BUREAU, Role.AGENCY):
-            return EVERYTHING
-        if role == Role.COLLEGE:
-            from colleges.models import College
-
-            code = College.objects.filter(pk=college_id_of(user)).values("code")
-            return Q(scope_type="city") | Q(scope_type="college", scope_id__in=code)
-        return Q(scope_type="city")
+        return _scope_figures_q(user, role)
 
     def _change_q(self, user, role):
         return NOTHING

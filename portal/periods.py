@@ -66,3 +66,14 @@ class Period:
 
 def quarter_end(year: int, quarter: int) -> datetime.date:
     return Period(year, quarter).end
+
+
+def choose_period(periods: list[Period], key: str | None) -> Period | None:
+    """The period named by `key` ("2025-2") when it is among `periods` (newest first), else the latest
+    one that has begun."""
+    for period in periods:
+        if period.key == key:
+            return period
+    # Runs of future quarters are refused now but may remain from before: never the default.
+    begun = [period for period in periods if period <= Period.containing()]
+    return begun[0] if begun else (periods[0] if periods else None)

@@ -17,6 +17,8 @@ _MENUS = {
         (_("院校"), ["colleges:college_list"]),
         (_("区县与目录"), ["reference:district_list"]),
         (_("政策"), ["policies:card_list"]),
+        (_("供需分析"), ["metrics:supply_demand"]),
+        (_("规划方案"), ["metrics:scenario_list"]),
         (_("指标计算"), ["metrics:run_list"]),
         (_("预警"), ["metrics:alert_list"]),
         (_("API令牌"), ["api_tokens"]),
@@ -33,6 +35,7 @@ _MENUS = {
         (_("职工培训"), ["colleges:session_list"]),
         (_("政策"), ["policies:card_list"]),
         (_("预警"), ["metrics:alert_list"]),
+        (_("供需分析"), ["metrics:supply_demand"]),
     ],
     Role.ENTERPRISE: [
         (_("首页"), ["home"]),
@@ -41,6 +44,7 @@ _MENUS = {
     ],
     Role.AGENCY: [
         (_("首页"), ["home"]),
+        (_("规划方案"), ["metrics:scenario_list"]),
         (_("API文档"), ["api-docs"]),
     ],
 }
@@ -108,3 +112,43 @@ def bar_width(value):
     if value is None:
         return 0
     return max(0, min(100, round(float(value) * 100)))
+
+
+def _whole(value) -> int | None:
+    if value is None or value == "":
+        return None
+    return int(round(float(value)))
+
+
+@register.filter
+def headcount(value):
+    """A headcount as people read it: whole people with thousands separators (1234.6 → "1,235"); None → "—"."""
+    whole = _whole(value)
+    return "—" if whole is None else f"{whole:,}"
+
+
+@register.filter
+def headcount_abs(value):
+    """headcount() without the sign: the size of a shortage or surplus, whose word says the direction."""
+    whole = _whole(value)
+    return "—" if whole is None else f"{abs(whole):,}"
+
+
+@register.filter
+def signed_headcount(value):
+    """A difference in people: "+120", "−35" (a real minus sign), "0"."""
+    whole = _whole(value)
+    if whole is None:
+        return "—"
+    return f"+{whole:,}" if whole > 0 else (f"−{-whole:,}" if whole < 0 else "0")
+
+
+@register.filter
+def signed_points(value):
+    """A difference of two ratios in percentage points, one decimal: 0.0123 → "+1.2"; None → "—"."""
+    if value is None or value == "":
+        return "—"
+    points = round(float(value) * 100, 1)
+    if points == 0:
+        return "0.0"
+    return f"+{points:.1f}" if points > 0 else f"−{-points:.1f}"
