@@ -5,13 +5,22 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint bench venv browser clean
+.PHONY: demo test lint bench venv browser clean lock
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+# requirements*.txt pin what we ask for; requirements-lock.txt pins everything installed, indirect packages too.
+$(BIN)/.installed: requirements.txt requirements-dev.txt requirements-lock.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt -c requirements-lock.txt
 	touch $@
+
+# After changing a pin in requirements*.txt: resolve from scratch in a throw-away venv and rewrite the lock.
+lock:
+	rm -rf var/lock-venv && $(PY) -m venv var/lock-venv
+	var/lock-venv/bin/pip install -q -r requirements-dev.txt
+	{ echo "# Every package of the dev install, indirect ones included. Written by \`make lock\`; do not edit."; \
+	  var/lock-venv/bin/pip freeze; } > requirements-lock.txt
+	rm -rf var/lock-venv
 
 venv: $(BIN)/.installed
 

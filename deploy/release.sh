@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 set -a; . /etc/portal/portal.env; set +a
-.venv/bin/pip install -q -r requirements.txt
+.venv/bin/pip install -q -r requirements.txt -c requirements-lock.txt
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python manage.py setup_schedule

@@ -1012,7 +1012,7 @@ class _Seeder:
         _bulk_rows(pm.PolicyFeedback, feedback(), self.counts)
 
     # ---- the whole run --------------------------------------------------------------------
-    def run(self):
+    def run(self, advance):
         steps = []
 
         def step(label, fn, *args):
@@ -1020,6 +1020,7 @@ class _Seeder:
             result = fn(*args)
             steps.append((label, time.perf_counter() - began))
             self.log(f"  {label}: {steps[-1][1]:.1f}s")
+            advance(1, label)
             return result
 
         step("reference", self.reference)
@@ -1048,9 +1049,14 @@ def _skip_foreign_key_checks() -> None:
 
 
 def seed(
-    *, spec: ScaleSpec = CITY, seed: int = 2026, reset: bool = False, log: Callable[[str], None] = lambda _m: None
+    *,
+    spec: ScaleSpec = CITY,
+    seed: int = 2026,
+    reset: bool = False,
+    log: Callable[[str], None] = lambda _m: None,
+    advance: Callable[..., None] = lambda n=1, note=None: None,
 ) -> dict:
-    """Fill the database with the demo data of `spec`, in one transaction.
+    """Fill the database with the demo data of `spec`, in one transaction; `advance(1, step)` after each step.
 
     Refuses (DemoDataExists) when domain data is already there, unless reset=True, which first
     deletes all domain data. Returns the row counts, the elapsed seconds and the demo logins.
@@ -1064,7 +1070,7 @@ def seed(
                 raise DemoDataExists(_("数据库中已有业务数据，未生成演示数据。如需清空后重新生成，请加 --reset。"))
             reset_domain_data()
         seeder = _Seeder(spec, seed, log)
-        users = seeder.run()
+        users = seeder.run(advance)
     return {
         "counts": seeder.counts,
         "seconds": time.perf_counter() - began,

@@ -20,6 +20,7 @@ from colleges.models import (
 )
 from demand.models import DemandItem
 from enterprises.models import Enterprise
+from portal.progress import counted
 from portal.roles import Action
 from programs.models import OrderClass, Program, ProgramYear
 from reference.models import District, Industry, IndustryCluster, Major, PriorityMajor
@@ -124,14 +125,20 @@ def bundle_rows(user=None):
         yield name, columns, ([cell(value) for value in row] for row in ROWS[name](user))
 
 
-def export_bundle(path, *, user=None, fmt: str = "csv") -> Path:
-    """Write the bundle to `path`: a folder of CSV files, or one .xlsx workbook (fmt="xlsx")."""
+def export_bundle(path, *, user=None, fmt: str = "csv", advance=None) -> Path:
+    """Write the bundle to `path`: a folder of CSV files, or one .xlsx workbook (fmt="xlsx").
+
+    `advance(n, note)`, when given, is told of the rows written (a command's progress bar).
+    """
     path = Path(path)
+    files = bundle_rows(user)
+    if advance is not None:
+        files = ((name, columns, counted(rows, lambda n, name=name: advance(n, name))) for name, columns, rows in files)
     if fmt == "xlsx":
         import openpyxl
 
         workbook = openpyxl.Workbook(write_only=True)
-        for name, columns, rows in bundle_rows(user):
+        for name, columns, rows in files:
             sheet = workbook.create_sheet(name)
             sheet.append(list(columns))
             for row in rows:
@@ -142,7 +149,7 @@ def export_bundle(path, *, user=None, fmt: str = "csv") -> Path:
     if fmt != "csv":
         raise ValueError(f"unknown format {fmt!r}")
     path.mkdir(parents=True, exist_ok=True)
-    for name, columns, rows in bundle_rows(user):
+    for name, columns, rows in files:
         with open(path / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(columns)

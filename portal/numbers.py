@@ -28,12 +28,16 @@ def validate_people(value) -> None:
 
 
 class FiniteFloatField(serializers.FloatField):
-    """DRF's FloatField takes "NaN" and "Infinity" as strings (float() does); this one refuses them."""
+    """Refuses "NaN" and "Infinity" (float() takes them as strings) with a message that says why: DRF ≥ 3.17
+    refuses them too, but as "a valid number is required", which sends the user looking for a typo."""
 
     default_error_messages = {"not_finite": NOT_FINITE}
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data)
+        try:
+            value = float(data)
+        except (TypeError, ValueError, OverflowError):
+            value = 0.0  # not a number at all: DRF's own message below
         if not math.isfinite(value):
             self.fail("not_finite")
-        return value
+        return super().to_internal_value(data)

@@ -1,10 +1,10 @@
 import csv
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import services
 from exchange.errors import BundleInvalid
+from portal.progress import progress
 
 COLUMNS = ["row", "username", "password", "role", "owner_code", "owner_name", "name", "email"]
 
@@ -22,7 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, out, **options):
         try:
-            issued = services.accounts_bulk_create(source=path, progress=_progress(self.stdout))
+            with progress(self.stdout, desc="密码加密", unit="个") as bar:
+                issued = services.accounts_bulk_create(source=path, progress=bar.advance)
         except BundleInvalid as refusal:
             raise CommandError("文件有错误，未开通任何账号：\n" + "\n".join(refusal.lines()))
         if out:
@@ -39,15 +40,3 @@ def _write(handle, issued) -> None:
     writer.writerow(COLUMNS)
     for account in issued:
         writer.writerow([getattr(account, column) for column in COLUMNS])
-
-
-def _progress(stdout):
-    """A tqdm bar on an interactive terminal (hashing 500 passwords takes a while); nothing otherwise."""
-    if not (hasattr(stdout, "isatty") and stdout.isatty()):
-        return None
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return None
-    bar = tqdm(desc="密码加密", unit="个", file=sys.stderr)
-    return bar.update

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from exchange.exporter import export_bundle
+from portal.progress import progress
 
 
 class Command(BaseCommand):
@@ -14,5 +15,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, format=None, **options):
         fmt = format or ("xlsx" if path.lower().endswith(".xlsx") else "csv")
-        written = export_bundle(path, fmt=fmt)
+        with progress(self.stdout, desc="导出", unit="行") as bar:
+            written = export_bundle(path, fmt=fmt, advance=bar.advance)
         self.stdout.write(f"已导出到 {written}")

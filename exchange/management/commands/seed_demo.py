@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from exchange import demo_city
+from portal.progress import progress
 
 
 class Command(BaseCommand):
@@ -24,7 +25,10 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"生成演示数据：scale={scale} seed={seed}")
         try:
-            report = demo_city.seed(spec=demo_city.SCALES[scale], seed=seed, reset=reset, log=self.stdout.write)
+            with progress(self.stdout, desc="生成", unit="步", total=None) as bar:
+                report = demo_city.seed(
+                    spec=demo_city.SCALES[scale], seed=seed, reset=reset, log=bar.write, advance=bar.advance
+                )
         except demo_city.DemoDataExists as exc:
             raise CommandError(str(exc))
         for name, count in report["counts"].items():

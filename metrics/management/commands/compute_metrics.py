@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from metrics import services
 from metrics.choices import Metric, RunStatus, ScopeType
 from portal.periods import Period
+from portal.progress import progress
 
 
 def _earliest_year() -> int | None:
@@ -42,33 +43,35 @@ class Command(BaseCommand):
         else:
             periods = [(year, quarter)]
         failed = []
-        for y, q in periods:
-            try:
+        with progress(self.stdout, desc=_("计算"), unit=_("个季度"), total=len(periods)) as bar:
+            for y, q in periods:
+                try:
+                    if queue:
+                        run = services.metric_run_enqueue(year=y, quarter=q, trigger="command")
+                    else:
+                        run = services.metric_run_create(year=y, quarter=q, trigger="command")
+                except ValidationError as exc:
+                    raise CommandError("；".join(f"{field}：{m}" for field, ms in exc.message_dict.items() for m in ms))
+                bar.advance(1, f"{y}Q{q}")
                 if queue:
-                    run = services.metric_run_enqueue(year=y, quarter=q, trigger="command")
+                    bar.write(_("已排队：%(y)s年第%(q)s季度（任务 #%(id)s）") % {"y": y, "q": q, "id": run.id})
+                    continue
+                executed = services.metric_run_execute(run_id=run.id)
+                if executed is None:  # the period's run is already being computed elsewhere
+                    raise CommandError(
+                        _("%(y)s年第%(q)s季度正在计算中（任务 #%(id)s），请稍后再试。") % {"y": y, "q": q, "id": run.id}
+                    )
+                run = executed
+                if run.status != RunStatus.SUCCEEDED:
+                    failed.append(run)
+                    self.stderr.write(_("%(y)s年第%(q)s季度计算失败：%(e)s") % {"y": y, "q": q, "e": run.error})
+                    continue
+                if len(periods) == 1:
+                    self._print_city(run)
                 else:
-                    run = services.metric_run_create(year=y, quarter=q, trigger="command")
-            except ValidationError as exc:
-                raise CommandError("；".join(f"{field}：{m}" for field, ms in exc.message_dict.items() for m in ms))
-            if queue:
-                self.stdout.write(_("已排队：%(y)s年第%(q)s季度（任务 #%(id)s）") % {"y": y, "q": q, "id": run.id})
-                continue
-            executed = services.metric_run_execute(run_id=run.id)
-            if executed is None:  # the period's run is already being computed elsewhere
-                raise CommandError(
-                    _("%(y)s年第%(q)s季度正在计算中（任务 #%(id)s），请稍后再试。") % {"y": y, "q": q, "id": run.id}
-                )
-            run = executed
-            if run.status != RunStatus.SUCCEEDED:
-                failed.append(run)
-                self.stderr.write(_("%(y)s年第%(q)s季度计算失败：%(e)s") % {"y": y, "q": q, "e": run.error})
-                continue
-            if len(periods) == 1:
-                self._print_city(run)
-            else:
-                self.stdout.write(
-                    _("%(y)s年第%(q)s季度：完成，用时 %(s).2f 秒") % {"y": y, "q": q, "s": run.duration_s or 0}
-                )
+                    bar.write(
+                        _("%(y)s年第%(q)s季度：完成，用时 %(s).2f 秒") % {"y": y, "q": q, "s": run.duration_s or 0}
+                    )
         if failed:
             raise CommandError(_("%(n)d 个季度计算失败。") % {"n": len(failed)})
 
