@@ -290,7 +290,8 @@ if PRODUCTION or not DEBUG:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 
-# E-mail: password resets, notices (notices.mail), and tracebacks of server errors to ADMINS. Development prints mail to the console.
+# E-mail: password resets, notices (notices.mail), tracebacks of server errors to ADMINS.
+# Development prints mail to the console.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
@@ -397,6 +398,7 @@ CELERY_TASK_ROUTES = {
     "policies.tasks.*": {"queue": "notices"},
     "accounts.tasks.*": {"queue": "notices"},
     "notices.tasks.*": {"queue": "notices"},
+    "followup.tasks.*": {"queue": "notices"},
 }
 
 # Metrics: the city's name on city-scope snapshots; a running run without a heartbeat for
