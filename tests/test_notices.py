@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -140,3 +141,16 @@ def test_the_notice_centre_lists_in_constant_queries(client, enterprise_user, dj
     with django_assert_max_num_queries(8):
         response = client.get(reverse("notices:list"))
     assert response.status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: SQLite serialises writers")
+def test_two_concurrent_reminders_create_and_mail_each_notice_once(transactional_db, enterprise):
+    from tests.test_concurrency import _race
+
+    for n in range(20):
+        _user(f"clerk{n}", email=f"clerk{n}@example.cn", role="enterprise", enterprise=enterprise)
+    calls = [lambda: notify(enterprise_users([enterprise.pk]), reason="filing:2026-4", **REMINDER)] * 2
+    outcomes = _race(calls)
+    assert sorted((o.sent, o.skipped) for o in outcomes) == [(0, 20), (20, 0)]
+    assert Notice.objects.count() == 20 and len(mail.outbox) == 20
