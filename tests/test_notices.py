@@ -154,3 +154,16 @@ def test_two_concurrent_reminders_create_and_mail_each_notice_once(transactional
     outcomes = _race(calls)
     assert sorted((o.sent, o.skipped) for o in outcomes) == [(0, 20), (20, 0)]
     assert Notice.objects.count() == 20 and len(mail.outbox) == 20
+
+
+def test_the_header_count_costs_one_query_per_page(client, enterprise_user):
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(5):
+        notify([enterprise_user], reason=f"r{n}", **REMINDER)
+    client.force_login(enterprise_user)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("home")).content.decode()
+    notice_queries = [q["sql"] for q in queries if "notices_notice" in q["sql"]]
+    assert len(notice_queries) == 1 and "COUNT(" in notice_queries[0]
+    assert ">5</span>" in page
