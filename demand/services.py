@@ -12,11 +12,15 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from colleges.models import College
 from enterprises.models import Enterprise
+from notices.choices import NoticeKind
+from notices.selectors import college_users, enterprise_users
+from notices.services import notify
 from portal.services import acts_as_bureau, refuse_unwritable, require_bureau, save_as, set_fields
 
 from . import rules
@@ -86,9 +90,18 @@ def demand_list_accept(*, demand_list: DemandList, by) -> DemandList:
     """submitted → accepted (bureau)."""
     require_bureau(by, _("只有教育局可以受理需求清单。"))
     locked = _lock_list(demand_list)
-    return _move_list(
+    _move_list(
         demand_list, locked, ListStatus.ACCEPTED, by, reviewed_at=timezone.now(), reviewed_by=by, return_reason=""
     )
+    notify(
+        enterprise_users([locked.enterprise_id]),
+        kind=NoticeKind.LIST_ACCEPTED,
+        title=_("需求清单「%(list)s」已受理") % {"list": locked},
+        body=_("教育局已受理贵企业的需求清单，将分派院校对接。"),
+        url=reverse("demand:list_detail", args=[locked.pk]),
+        reason=f"list-accepted:{locked.pk}",
+    )
+    return demand_list
 
 
 @transaction.atomic
@@ -99,9 +112,18 @@ def demand_list_return(*, demand_list: DemandList, by, reason: str) -> DemandLis
     if not reason:
         raise ValidationError({"return_reason": _("退回清单必须填写退回原因。")})
     locked = _lock_list(demand_list)
-    return _move_list(
-        demand_list, locked, ListStatus.RETURNED, by, reviewed_at=timezone.now(), reviewed_by=by, return_reason=reason
+    now = timezone.now()
+    _move_list(demand_list, locked, ListStatus.RETURNED, by, reviewed_at=now, reviewed_by=by, return_reason=reason)
+    notify(
+        enterprise_users([locked.enterprise_id]),
+        kind=NoticeKind.LIST_RETURNED,
+        title=_("需求清单「%(list)s」被退回") % {"list": locked},
+        body=_("退回原因：%(reason)s\n请修改后重新提交。") % {"reason": reason},
+        url=reverse("demand:list_detail", args=[locked.pk]),
+        # A list may be returned again after a resubmission the same day: each return is its own reason.
+        reason=f"list-returned:{locked.pk}:{now.timestamp()}",
     )
+    return demand_list
 
 
 # ---- demand items ------------------------------------------------------------------------
@@ -259,6 +281,15 @@ def demand_item_assign(*, item: DemandItem, college: College, by) -> DemandAssig
     if created and item.status == ItemStatus.OPEN:
         note = _("分派给%(college)s") % {"college": college.name}
         demand_item_transition(item=item, to_status=ItemStatus.MATCHED, by=by, note=note, college=college)
+    if created:
+        notify(
+            college_users([college.pk]),
+            kind=NoticeKind.ITEM_ASSIGNED,
+            title=_("新分派的企业需求：%(item)s") % {"item": item.title},
+            body=_("教育局将一项企业需求分派给本校，请及时对接。"),
+            url=reverse("demand:item_detail", args=[item.pk]),
+            reason=f"item-assigned:{item.pk}:{college.pk}",
+        )
     return assignment
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import EnterpriseTag, Scale
 from .models import Enterprise
+from .selectors import tag_q
 
 
 class EnterpriseFilterSet(filters.FilterSet):
@@ -36,4 +37,4 @@ class EnterpriseFilterSet(filters.FilterSet):
         ]
 
     def filter_tag(self, queryset, name, value):
-        return queryset.filter(tags__icontains=f'"{value}"')
+        return queryset.filter(tag_q(value))

@@ -6,14 +6,20 @@ vectorised test and a groupby; Python loops only over the rules and over the tri
 their `trips` documents are built.
 """
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notices.choices import NoticeKind
+from notices.selectors import college_users
+from notices.services import notify
 from portal.periods import Period
 from portal.roles import Role, college_id_of, role_of
 from portal.services import require_bureau, save_validated
@@ -141,7 +147,13 @@ def program_alerts(f, rules=None) -> list[dict]:
 @transaction.atomic
 def alerts_raise(*, run, candidates: list[dict]) -> None:
     """Store a run's alert candidates: new (program, year) pairs are raised; an open alert takes the
-    latest trips (a rule changed); a decided alert is never touched (SPEC 4.4)."""
+    latest trips (a rule changed); a decided alert is never touched (SPEC 4.4). The colleges of newly raised
+    alerts are asked for their answer."""
+    by_key = {(c["program_id"], c["year"]): c for c in candidates}
+    programs, years = {p for p, _y in by_key}, {y for _p, y in by_key}
+    raised = set(by_key) - set(
+        Alert.objects.filter(program_id__in=programs, year__in=years).values_list("program_id", "year")
+    )
     Alert.objects.bulk_create(
         [
             Alert(
@@ -156,8 +168,6 @@ def alerts_raise(*, run, candidates: list[dict]) -> None:
         ],
         ignore_conflicts=True,
     )
-    by_key = {(c["program_id"], c["year"]): c for c in candidates}
-    programs, years = {p for p, _y in by_key}, {y for _p, y in by_key}
     open_alerts = Alert.objects.filter(status=AlertStatus.OPEN, program_id__in=programs, year__in=years)
     now = timezone.now()
     changed = []
@@ -172,6 +182,21 @@ def alerts_raise(*, run, candidates: list[dict]) -> None:
             )
             changed.append(alert)
     Alert.objects.bulk_update(changed, ["trips", "level", "rates", "updated_at"])
+    if raised:
+        _notify_colleges(raised)
+
+
+def _notify_colleges(raised: set[tuple[int, int]]) -> None:
+    """Ask the colleges of newly raised alerts for their answer (整改说明), once per batch of alerts."""
+    batch = hashlib.sha1(repr(sorted(raised)).encode()).hexdigest()[:16]
+    notify(
+        college_users(Program.objects.filter(pk__in={program for program, _year in raised}).values("college_id")),
+        kind=NoticeKind.REVIEW_DUE,
+        title=_("本校有专业点触发预警，请提交整改说明"),
+        body=_("指标计算发现本校专业点触发预警规则，请在预警页面查看并提交整改说明。"),
+        url=reverse("metrics:alert_list"),
+        reason=f"review-due:{batch}",
+    )
 
 
 # --- rules -----------------------------------------------------------------------------------------

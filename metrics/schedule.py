@@ -28,6 +28,12 @@ SCHEDULE = {
         "ops.tasks.prune_data",
         {"minute": "30", "hour": "3", "day_of_month": "*", "month_of_year": "*", "day_of_week": "*"},
     ),
+    # 09:00 every day: 10, 3 and 1 days before a quarter ends, remind the key enterprises that have not
+    # filed its demand list (followup.services.filing_reminders_due; other days it sends nothing).
+    "followup: filing reminders": (
+        "followup.tasks.remind_unfiled_key_enterprises",
+        {"minute": "0", "hour": "9", "day_of_month": "*", "month_of_year": "*", "day_of_week": "*"},
+    ),
 }
 
 

@@ -13,4 +13,6 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("metrics/", include("metrics.urls")),
     path("api-tokens/", include("portal.tokens")),
+    path("notices/", include("notices.urls")),
+    path("followup/", include("followup.urls")),
 ]

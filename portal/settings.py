@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "portal",
+    "notices",
     "reference",
     "enterprises",
     "colleges",
@@ -125,6 +126,7 @@ INSTALLED_APPS = [
     "exchange",
     "accounts",
     "ops",
+    "followup",
     "home",
     "bench",
 ]
@@ -165,6 +167,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.role",
+                "notices.context_processors.unread",
             ],
         },
     },
@@ -287,7 +290,8 @@ if PRODUCTION or not DEBUG:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 
-# E-mail: password resets, and tracebacks of server errors to ADMINS. Development prints mail to the console.
+# E-mail: password resets, notices (notices.mail), tracebacks of server errors to ADMINS.
+# Development prints mail to the console.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
@@ -303,6 +307,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_SUBJECT_PREFIX = env_str("EMAIL_SUBJECT_PREFIX", "[产教融合平台] ")
 ADMINS = env_admins("ADMINS")
+# The address people open the portal at: links in notice e-mails start with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -391,6 +397,8 @@ CELERY_TASK_ROUTES = {
     "exchange.tasks.*": {"queue": "imports"},
     "policies.tasks.*": {"queue": "notices"},
     "accounts.tasks.*": {"queue": "notices"},
+    "notices.tasks.*": {"queue": "notices"},
+    "followup.tasks.*": {"queue": "notices"},
 }
 
 # Metrics: the city's name on city-scope snapshots; a running run without a heartbeat for

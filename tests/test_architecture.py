@@ -10,6 +10,7 @@ from django.conf import settings
 FLOORS = {
     "portal": 0,
     "reference": 1,
+    "notices": 1,  # knows only users and portal, so every app above can notify
     "enterprises": 2,
     "colleges": 3,
     "programs": 4,
@@ -18,6 +19,7 @@ FLOORS = {
     "metrics": 6,
     "exchange": 7,
     "ops": 7,
+    "followup": 7,
     "accounts": 8,
     "home": 8,
     "bench": 8,  # a harness over every app's real code paths, the demo city included

@@ -393,6 +393,7 @@ def test_setup_schedule_is_idempotent(db):
         "metrics: current quarter",
         "metrics: reap stale runs",
         "ops: prune data",
+        "followup: filing reminders",
     }
     closed = tasks_by_name["metrics: closed quarter"].crontab
     assert (closed.minute, closed.hour, closed.day_of_month, closed.month_of_year) == ("0", "2", "1", "1,4,7,10")

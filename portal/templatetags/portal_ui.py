@@ -17,6 +17,7 @@ _MENUS = {
         (_("院校"), ["colleges:college_list"]),
         (_("区县与目录"), ["reference:district_list"]),
         (_("政策"), ["policies:card_list"]),
+        (_("催报督办"), ["followup:chase"]),
         (_("供需分析"), ["metrics:supply_demand"]),
         (_("规划方案"), ["metrics:scenario_list"]),
         (_("指标计算"), ["metrics:run_list"]),
