@@ -94,26 +94,44 @@ class ImportResult(NamedTuple):
         ]
 
 
-def import_bundle(source, *, user=None) -> ImportResult:
+def import_bundle(source, *, user=None, dry_run: bool = False, on_progress=None) -> ImportResult:
     """Import a bundle (folder, .zip, .csv or .xlsx path, or an uploaded file) all or nothing.
 
     `user` None means the command line (full rights); otherwise only the bureau may import.
     Raises BundleInvalid with every error (file, row, column, message) and saves nothing then.
+    `dry_run` does everything, writes included (so the counts are those of a real import), and then
+    rolls the transaction back. `on_progress(done, total)` is called after reading and after each
+    file is checked and written (total: 1 + 2 × the files in the bundle).
     """
     if user is not None and not is_bureau(user):
         raise PermissionDenied(_("只有教育局用户可以批量导入数据。"))
+    progress = on_progress or (lambda done, total: None)
     log = ErrorLog()
     tables = read_bundle(source, log)
     log.raise_if_any()
+    steps = _Steps(progress, 1 + 2 * len(tables))
+    steps.advance()
     with transaction.atomic():
         context = Context(tables, log, user)
-        _validate(context)
+        _validate(context, steps)
         log.raise_if_any()
-        _write(context)
+        steps.total = steps.done + len(context.parsed)  # implied districts add a file to write
+        _write(context, steps)
+        if dry_run:
+            transaction.set_rollback(True)
         return ImportResult(context.counts)
 
 
-def _validate(context: Context):
+class _Steps:
+    def __init__(self, report, total: int):
+        self.report, self.total, self.done = report, total, 0
+
+    def advance(self):
+        self.done += 1
+        self.report(self.done, self.total)
+
+
+def _validate(context: Context, steps: _Steps):
     """Every file in the bundle's order, so a row may refer to rows of the files before it."""
     for name, kind in KINDS.items():
         table = context.tables.get(name)
@@ -124,11 +142,12 @@ def _validate(context: Context):
             context.register(kind.entity, name)
         if kind.check:
             kind.check(context, table)
+        steps.advance()
     if context.implied_districts:
         reference.imply_districts(context)
 
 
-def _write(context: Context):
+def _write(context: Context, steps: _Steps):
     for name, kind in KINDS.items():
         if name not in context.parsed:
             continue
@@ -136,3 +155,4 @@ def _write(context: Context):
             kind.write(context)
         else:
             context.sync(name, kind.model, entity=kind.entity)
+        steps.advance()

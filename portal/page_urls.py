@@ -12,5 +12,6 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("policies/", include("policies.urls")),
     path("metrics/", include("metrics.urls")),
+    path("exchange/", include("exchange.urls")),
     path("api-tokens/", include("portal.tokens")),
 ]
