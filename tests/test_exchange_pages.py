@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from colleges.models import College
 from enterprises.models import Enterprise
+from exchange import services
 from exchange.importer import import_bundle
 from exchange.models import ImportJob
 from tests import factories as f
@@ -275,3 +276,15 @@ def test_the_agency_has_no_export_page(client, agency_user):
 def test_the_bureau_nav_leads_to_the_import_page(bureau):
     page = bureau.get(reverse("home")).content.decode()
     assert f'href="{reverse("exchange:import_list")}"' in page and "数据交换/导入" in page
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="on SQLite the import runs in-process: no progress writer")
+def test_progress_is_written_outside_the_import_transaction(transactional_db):
+    """Watchers see the progress while the import's transaction is still open (it is rolled back here)."""
+    job = ImportJob.objects.create(filename="a.zip", kind="zip", size=1, data=b"x")
+    with transaction.atomic():
+        with services._progress_writer(job.pk) as write:
+            write(3, 7)
+        transaction.set_rollback(True)
+    job.refresh_from_db()
+    assert (job.progress_done, job.progress_total) == (3, 7)
