@@ -288,3 +288,38 @@ def test_progress_is_written_outside_the_import_transaction(transactional_db):
         transaction.set_rollback(True)
     job.refresh_from_db()
     assert (job.progress_done, job.progress_total) == (3, 7)
+
+
+def test_an_exported_workbook_uploads_and_would_change_nothing(bureau, tmp_path, django_capture_on_commit_callbacks):
+    import_bundle(SMALL_CITY)
+    workbook = bureau.get(reverse("exchange:export") + "?format=xlsx")
+    data = b"".join(workbook.streaming_content)
+
+    job = upload(bureau, SimpleUploadedFile("city.xlsx", data), django_capture_on_commit_callbacks)
+
+    job.refresh_from_db()
+    assert (job.kind, job.status) == ("xlsx", "valid")
+    assert {name: n["unchanged"] for name, n in job.counts.items() if name in SMALL_CITY_COUNTS} == SMALL_CITY_COUNTS
+    assert all(n["created"] == n["updated"] == n["deleted"] == 0 for n in job.counts.values())
+
+
+def test_a_job_page_reads_in_constant_queries(
+    bureau, tmp_path, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    rows = "".join(f"13200,460701,bad{i},2020-09-01,,normal,0\n" for i in range(120))
+    job = upload(
+        bureau,
+        zipped(write_bundle(tmp_path / "bad", {**BASE, "programs": BASE["programs"] + rows})),
+        django_capture_on_commit_callbacks,
+    )
+    with django_assert_max_num_queries(8):
+        assert bureau.get(reverse("exchange:import_detail", args=[job.pk]) + "?page=2").status_code == 200
+
+
+def test_the_admin_lists_jobs_read_only(client, django_capture_on_commit_callbacks):
+    admin = f.UserFactory(is_superuser=True, is_staff=True)
+    job = ImportJob.objects.create(filename="a.zip", kind="zip", size=1, data=b"x", errors=[["a.csv", 2, "x", "坏"]])
+    client.force_login(admin)
+    assert "a.zip" in client.get(reverse("admin:exchange_importjob_changelist")).content.decode()
+    assert client.get(reverse("admin:exchange_importjob_change", args=[job.pk])).status_code == 200
+    assert client.get(reverse("admin:exchange_importjob_add")).status_code == 403
