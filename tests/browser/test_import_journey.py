@@ -5,9 +5,11 @@ import io
 import zipfile
 
 import pytest
+from django.conf import settings
 
 from enterprises.models import Enterprise
 from tests.browser.conftest import assert_accessible, login, make_user
+from tests.celery_worker import celery_worker_factory  # noqa: F401 — the fixture
 from tests.exchange_helpers import SMALL_CITY
 
 pytestmark = pytest.mark.browser
@@ -63,3 +65,29 @@ def test_bureau_fixes_a_bundle_from_the_error_table_and_imports_it(page):
     assert history.count() == 2
     assert "city-fixed.zip" in history.nth(0).inner_text() and "已导入" in history.nth(0).inner_text()
     assert "city-broken.zip" in history.nth(1).inner_text() and "有错误，未保存" in history.nth(1).inner_text()
+
+
+@pytest.mark.broker
+@pytest.mark.postgres
+@pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="CELERY_BROKER_URL is not set: no Redis broker")
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="a worker process cannot share the SQLite test database: set DATABASE_URL to PostgreSQL",
+)
+def test_the_job_page_follows_a_worker_until_the_import_ends(page, celery_worker_factory):  # noqa: F811
+    """With a broker the upload only queues the job: the page polls its progress and shows the outcome.
+    The worker starts after the upload, so the page surely sees the job waiting first."""
+    polls = []
+    page.on("request", lambda request: "progress.json" in request.url and polls.append(request.url))
+    make_user("bureau_worker")
+    login(page, "bureau_worker")
+    page.goto(page.base_url + "/exchange/imports/")
+
+    upload(page, "city.zip", city_zip())
+    page.locator("[data-testid=job-status]", has_text="排队中").wait_for()
+    celery_worker_factory()
+    page.locator("[data-testid=job-status]", has_text="检查通过，待确认").wait_for(timeout=60_000)
+    assert polls and page.locator("[role=progressbar]").get_attribute("aria-valuenow") == "100"
+    page.click("button:has-text('确认导入')")
+    page.locator("[data-testid=job-applied]").wait_for(timeout=60_000)
+    assert Enterprise.objects.count() == 140
