@@ -30,7 +30,7 @@ names it uses (so older bundles still import).
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from colleges.models import College, CooperationProject, TrainingBase, TrainingSession
@@ -112,6 +112,7 @@ def import_bundle(source, *, user=None, dry_run: bool = False, on_progress=None)
     steps = _Steps(progress, 1 + 2 * len(tables))
     steps.advance()
     with transaction.atomic():
+        _one_import_at_a_time()
         context = Context(tables, log, user)
         _validate(context, steps)
         log.raise_if_any()
@@ -120,6 +121,18 @@ def import_bundle(source, *, user=None, dry_run: bool = False, on_progress=None)
         if dry_run:
             transaction.set_rollback(True)
         return ImportResult(context.counts)
+
+
+# Imports run one at a time (command, pages, dry runs): two bundles bringing the same new natural key
+# would otherwise both insert it and one fail on the unique constraint instead of updating. A transaction
+# lock on PostgreSQL; SQLite's IMMEDIATE transactions already queue writers.
+IMPORT_LOCK_KEY = 7_000_016
+
+
+def _one_import_at_a_time():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
 class _Steps:

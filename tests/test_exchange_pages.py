@@ -2,6 +2,7 @@
 
 import csv
 import io
+import threading
 import zipfile
 from pathlib import Path
 
@@ -323,3 +324,27 @@ def test_the_admin_lists_jobs_read_only(client, django_capture_on_commit_callbac
     assert "a.zip" in client.get(reverse("admin:exchange_importjob_changelist")).content.decode()
     assert client.get(reverse("admin:exchange_importjob_change", args=[job.pk])).status_code == 200
     assert client.get(reverse("admin:exchange_importjob_add")).status_code == 403
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: SQLite serialises writers itself")
+def test_two_imports_of_the_same_new_rows_at_once_both_succeed(transactional_db):
+    """The second waits for the first and then updates what the first created (no unique violation)."""
+    barrier, outcomes = threading.Barrier(2), []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(import_bundle(SMALL_CITY))
+        except Exception as error:  # the outcome under test, asserted below
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert sorted(result.counts["enterprises"].created for result in outcomes) == [0, 140]
+    assert Enterprise.objects.count() == 140
