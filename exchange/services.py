@@ -8,6 +8,7 @@ database as it is then, so a bundle that the database has meanwhile made invalid
 
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -109,6 +110,17 @@ def import_job_fail(*, job_id: int, error: str) -> None:
     """Record a job killed from outside (time limit, lost worker) as failed, unless it has finished."""
     ImportJob.objects.filter(pk=job_id, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).update(
         status=JobStatus.FAILED, error=error, finished_at=timezone.now()
+    )
+
+
+def import_jobs_reap() -> int:
+    """Fail the jobs still running a minute past the task's hard time limit: their worker died (a task that
+    reaches the limit is killed and fails its job itself). Beat runs this every 10 minutes (metrics.schedule)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    return ImportJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).update(
+        status=JobStatus.FAILED,
+        finished_at=timezone.now(),
+        error=_("执行导入的进程已中断，未保存任何数据。请重新上传文件。"),
     )
 
 

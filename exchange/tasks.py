@@ -25,3 +25,9 @@ def _fail_job_of_failed_task(sender=None, args=None, exception=None, **extra):
     """A task killed from outside the job (hard time limit, lost pool process) fails its job at once."""
     if args:
         services.import_job_fail(job_id=args[0], error=f"{type(exception).__name__}: {exception}")
+
+
+@shared_task
+def reap_stale_import_jobs() -> int:
+    """Mark failed the import jobs whose worker died."""
+    return services.import_jobs_reap()

@@ -4,12 +4,14 @@ import csv
 import io
 import threading
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from colleges.models import College
 from enterprises.models import Enterprise
@@ -348,3 +350,21 @@ def test_two_imports_of_the_same_new_rows_at_once_both_succeed(transactional_db)
 
     assert sorted(result.counts["enterprises"].created for result in outcomes) == [0, 140]
     assert Enterprise.objects.count() == 140
+
+
+def test_a_job_running_past_the_time_limit_is_reaped(settings):
+    from exchange import tasks
+
+    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
+    dead = ImportJob.objects.create(filename="a.zip", kind="zip", size=1, data=b"x", status="running")
+    ImportJob.objects.filter(pk=dead.pk).update(started_at=long_ago)
+    alive = ImportJob.objects.create(
+        filename="b.zip", kind="zip", size=1, data=b"x", status="running", started_at=timezone.now()
+    )
+
+    assert tasks.reap_stale_import_jobs.apply().get() == 1
+
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert (dead.status, alive.status) == ("failed", "running")
+    assert "中断" in dead.error and dead.finished_at
