@@ -5,17 +5,17 @@ import io
 import tempfile
 import zipfile
 
-from .exporter import bundle_rows, export_bundle
+from .exporter import bundle_rows, write_workbook
 from .spec import neutralise
 
 ERROR_COLUMNS = ("file", "row", "column", "message")
+# A city's bundle stays in memory; a province's goes to a temporary file.
+SPOOL_BYTES = 16 * 1024 * 1024
 
 
 def bundle_zip(user) -> tempfile.SpooledTemporaryFile:
-    """The bundle `user` may view as a .zip of CSV files (UTF-8 with BOM), rewound for reading.
-
-    Spooled: a city's bundle stays in memory, a province's goes to disk, one file at a time."""
-    handle = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    """The bundle `user` may view as a .zip of CSV files (UTF-8 with BOM), rewound for reading."""
+    handle = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, columns, rows in bundle_rows(user):
             with archive.open(f"{name}.csv", "w") as member:
@@ -29,9 +29,12 @@ def bundle_zip(user) -> tempfile.SpooledTemporaryFile:
     return handle
 
 
-def bundle_xlsx(user, folder) -> str:
-    """The bundle `user` may view as an .xlsx workbook written into `folder`; its path."""
-    return str(export_bundle(f"{folder}/bundle.xlsx", user=user, fmt="xlsx"))
+def bundle_xlsx(user) -> tempfile.SpooledTemporaryFile:
+    """The bundle `user` may view as an .xlsx workbook, rewound for reading."""
+    handle = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    write_workbook(handle, user=user)
+    handle.seek(0)
+    return handle
 
 
 def error_report_csv(errors) -> bytes:

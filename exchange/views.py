@@ -1,8 +1,6 @@
 """Pages of data exchange (SPEC 7): the bureau imports a bundle (upload, dry run, confirm) and keeps its
 history; the bureau, colleges and enterprises download the bundle of what they may see."""
 
-import tempfile
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -110,11 +108,7 @@ def export(request):
     if fmt == "zip":
         return FileResponse(downloads.bundle_zip(request.user), as_attachment=True, filename=f"bundle-{stamp}.zip")
     if fmt == "xlsx":
-        folder = tempfile.TemporaryDirectory()
-        path = downloads.bundle_xlsx(request.user, folder.name)
-        response = FileResponse(open(path, "rb"), as_attachment=True, filename=f"bundle-{stamp}.xlsx")  # noqa: SIM115
-        response._resource_closers.append(folder.cleanup)  # the folder goes once the file is sent
-        return response
+        return FileResponse(downloads.bundle_xlsx(request.user), as_attachment=True, filename=f"bundle-{stamp}.xlsx")
     return render(request, "exchange/export.html", {"is_bureau": is_bureau(request.user)})
 
 
