@@ -2,10 +2,12 @@
 
 import csv
 import io
+import shutil
 import tempfile
 import zipfile
+from pathlib import Path
 
-from .exporter import bundle_rows, write_workbook
+from .exporter import bundle_rows, export_bundle
 from .spec import neutralise
 
 ERROR_COLUMNS = ("file", "row", "column", "message")
@@ -30,9 +32,11 @@ def bundle_zip(user) -> tempfile.SpooledTemporaryFile:
 
 
 def bundle_xlsx(user) -> tempfile.SpooledTemporaryFile:
-    """The bundle `user` may view as an .xlsx workbook, rewound for reading."""
+    """The bundle `user` may view as an .xlsx workbook (written by export_bundle), rewound for reading."""
     handle = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-    write_workbook(handle, user=user)
+    with tempfile.TemporaryDirectory() as folder:
+        with open(export_bundle(Path(folder) / "bundle.xlsx", user=user, fmt="xlsx"), "rb") as written:
+            shutil.copyfileobj(written, handle)
     handle.seek(0)
     return handle
 

@@ -128,8 +128,16 @@ def export_bundle(path, *, user=None, fmt: str = "csv") -> Path:
     """Write the bundle to `path`: a folder of CSV files, or one .xlsx workbook (fmt="xlsx")."""
     path = Path(path)
     if fmt == "xlsx":
+        import openpyxl
+
+        workbook = openpyxl.Workbook(write_only=True)
+        for name, columns, rows in bundle_rows(user):
+            sheet = workbook.create_sheet(name)
+            sheet.append(list(columns))
+            for row in rows:
+                sheet.append(row)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_workbook(path, user=user)
+        workbook.save(path)
         return path
     if fmt != "csv":
         raise ValueError(f"unknown format {fmt!r}")
@@ -140,16 +148,3 @@ def export_bundle(path, *, user=None, fmt: str = "csv") -> Path:
             writer.writerow(columns)
             writer.writerows(rows)
     return path
-
-
-def write_workbook(target, *, user=None) -> None:
-    """Write the bundle as one .xlsx workbook, a sheet per file, to `target` (a path or a binary file)."""
-    import openpyxl
-
-    workbook = openpyxl.Workbook(write_only=True)
-    for name, columns, rows in bundle_rows(user):
-        sheet = workbook.create_sheet(name)
-        sheet.append(list(columns))
-        for row in rows:
-            sheet.append(row)
-    workbook.save(target)
