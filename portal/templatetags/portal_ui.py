@@ -42,8 +42,8 @@ _MENUS = {
     Role.ENTERPRISE: [
         (_("首页"), ["home"]),
         (_("需求清单"), ["demand:demand_list_list"]),
-        (_("政策"), ["policies:inbox", "policies:card_list"]),
         (_("导出数据"), ["exchange:export"]),
+        (_("政策"), ["policies:inbox", "policies:card_list"]),
     ],
     Role.AGENCY: [
         (_("首页"), ["home"]),
