@@ -30,7 +30,7 @@ names it uses (so older bundles still import).
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from colleges.models import College, CooperationProject, TrainingBase, TrainingSession
@@ -94,26 +94,57 @@ class ImportResult(NamedTuple):
         ]
 
 
-def import_bundle(source, *, user=None) -> ImportResult:
+def import_bundle(source, *, user=None, dry_run: bool = False, on_progress=None) -> ImportResult:
     """Import a bundle (folder, .zip, .csv or .xlsx path, or an uploaded file) all or nothing.
 
     `user` None means the command line (full rights); otherwise only the bureau may import.
     Raises BundleInvalid with every error (file, row, column, message) and saves nothing then.
+    `dry_run` does everything, writes included (so the counts are those of a real import), and then
+    rolls the transaction back. `on_progress(done, total)` is called after reading and after each
+    file is checked and written (total: 1 + 2 × the files in the bundle).
     """
     if user is not None and not is_bureau(user):
         raise PermissionDenied(_("只有教育局用户可以批量导入数据。"))
+    progress = on_progress or (lambda done, total: None)
     log = ErrorLog()
     tables = read_bundle(source, log)
     log.raise_if_any()
+    steps = _Steps(progress, 1 + 2 * len(tables))
+    steps.advance()
     with transaction.atomic():
+        _one_import_at_a_time()
         context = Context(tables, log, user)
-        _validate(context)
+        _validate(context, steps)
         log.raise_if_any()
-        _write(context)
+        steps.total = steps.done + len(context.parsed)  # implied districts add a file to write
+        _write(context, steps)
+        if dry_run:
+            transaction.set_rollback(True)
         return ImportResult(context.counts)
 
 
-def _validate(context: Context):
+# Imports run one at a time (command, pages, dry runs): two bundles bringing the same new natural key
+# would otherwise both insert it and one fail on the unique constraint instead of updating. A transaction
+# lock on PostgreSQL; SQLite's IMMEDIATE transactions already queue writers.
+IMPORT_LOCK_KEY = 7_000_016
+
+
+def _one_import_at_a_time():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
+class _Steps:
+    def __init__(self, report, total: int):
+        self.report, self.total, self.done = report, total, 0
+
+    def advance(self):
+        self.done += 1
+        self.report(self.done, self.total)
+
+
+def _validate(context: Context, steps: _Steps):
     """Every file in the bundle's order, so a row may refer to rows of the files before it."""
     for name, kind in KINDS.items():
         table = context.tables.get(name)
@@ -124,11 +155,12 @@ def _validate(context: Context):
             context.register(kind.entity, name)
         if kind.check:
             kind.check(context, table)
+        steps.advance()
     if context.implied_districts:
         reference.imply_districts(context)
 
 
-def _write(context: Context):
+def _write(context: Context, steps: _Steps):
     for name, kind in KINDS.items():
         if name not in context.parsed:
             continue
@@ -136,3 +168,4 @@ def _write(context: Context):
             kind.write(context)
         else:
             context.sync(name, kind.model, entity=kind.entity)
+        steps.advance()

@@ -23,6 +23,11 @@ SCHEDULE = {
         "metrics.tasks.reap_stale_runs",
         {"minute": "*/10", "hour": "*", "day_of_month": "*", "month_of_year": "*", "day_of_week": "*"},
     ),
+    # Every 10 minutes: fail the import jobs still running past the task's time limit (their worker died).
+    "exchange: reap stale import jobs": (
+        "exchange.tasks.reap_stale_import_jobs",
+        {"minute": "*/10", "hour": "*", "day_of_month": "*", "month_of_year": "*", "day_of_week": "*"},
+    ),
     # 03:30 every night, after the refresh: prune what the retention settings no longer keep (ops.retention).
     "ops: prune data": (
         "ops.tasks.prune_data",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("policies/", include("policies.urls")),
     path("metrics/", include("metrics.urls")),
+    path("exchange/", include("exchange.urls")),
     path("api-tokens/", include("portal.tokens")),
     path("notices/", include("notices.urls")),
     path("followup/", include("followup.urls")),

@@ -392,6 +392,7 @@ def test_setup_schedule_is_idempotent(db):
         "metrics: closed quarter",
         "metrics: current quarter",
         "metrics: reap stale runs",
+        "exchange: reap stale import jobs",
         "ops: prune data",
         "followup: filing reminders",
     }

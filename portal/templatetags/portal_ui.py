@@ -22,6 +22,7 @@ _MENUS = {
         (_("规划方案"), ["metrics:scenario_list"]),
         (_("指标计算"), ["metrics:run_list"]),
         (_("预警"), ["metrics:alert_list"]),
+        (_("数据交换/导入"), ["exchange:import_list"]),
         (_("API令牌"), ["api_tokens"]),
         (_("开通账号"), ["accounts:bulk_create"]),
         (_("管理后台"), ["admin:index"]),
@@ -37,10 +38,12 @@ _MENUS = {
         (_("政策"), ["policies:card_list"]),
         (_("预警"), ["metrics:alert_list"]),
         (_("供需分析"), ["metrics:supply_demand"]),
+        (_("导出数据"), ["exchange:export"]),
     ],
     Role.ENTERPRISE: [
         (_("首页"), ["home"]),
         (_("需求清单"), ["demand:demand_list_list"]),
+        (_("导出数据"), ["exchange:export"]),
         (_("政策"), ["policies:inbox", "policies:card_list"]),
     ],
     Role.AGENCY: [
