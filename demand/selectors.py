@@ -203,7 +203,12 @@ def responsiveness(*, college_ids=None, today: datetime.date | None = None) -> d
     if not rows:
         return result
     frame = pd.DataFrame(rows, columns=RESPONSIVENESS_COLUMNS)
-    frame["assigned_on"] = [timezone.localtime(at).date() for at in frame["assigned_at"]]
+    assigned = pd.to_datetime(frame["assigned_at"], utc=True).dt.tz_convert(timezone.get_current_timezone_name())
+    frame["assigned_on"] = assigned.dt.tz_localize(None).dt.normalize()
+    for column in ("due_on", "fulfilled_on"):
+        frame[column] = pd.to_datetime(frame[column])
+    for column in ("headcount", "fulfilled_headcount"):
+        frame[column] = pd.to_numeric(frame[column]).astype(float)
     clusters = KeyClusters.load()
     frame["cluster"] = [clusters.of_industry(code) for code in frame["industry_id"]]
     cluster_names = {**clusters.names, OTHER: str(_("其他"))}
@@ -233,16 +238,9 @@ def _responsiveness_rows(frame: pd.DataFrame, key: str, name: str, today: dateti
     items["fulfilled"] = fulfilled
     items["delivered"] = items["fulfilled_headcount"].where(fulfilled).fillna(0)
     items["requested"] = items["headcount"].fillna(0)
-    items["days"] = [
-        max((done - assigned).days, 0) if ok else None
-        for ok, done, assigned in zip(fulfilled, items["fulfilled_on"], items["assigned_on"], strict=True)
-    ]
-    items["days"] = pd.to_numeric(items["days"])
-    items["due"] = fulfilled | (items["due_on"] < today)
-    items["on_time"] = [
-        bool(ok and done <= due)
-        for ok, done, due in zip(fulfilled, items["fulfilled_on"], items["due_on"], strict=True)
-    ]
+    items["days"] = (items["fulfilled_on"] - items["assigned_on"]).dt.days.clip(lower=0).where(fulfilled)
+    items["due"] = fulfilled | (items["due_on"] < pd.Timestamp(today))
+    items["on_time"] = fulfilled & (items["fulfilled_on"] <= items["due_on"])
     groups = items.groupby(key, sort=False).agg(
         name=("name", "first"),
         assigned=("item_id", "count"),

@@ -467,7 +467,7 @@ def _lock_claim(claim: DemandClaim) -> DemandClaim:
 @transaction.atomic
 def demand_claim_approve(*, claim: DemandClaim, by) -> DemandAssignment:
     """The bureau approves a claim: the item is assigned to the college (demand_item_assign) and closed for
-    claims; the other pending claims on it stay pending until declined."""
+    claims; the other pending claims on it are declined (another college took the item)."""
     require_bureau(by, _("只有教育局可以审核揭榜。"))
     locked = _lock_claim(claim)
     item = DemandItem.objects.select_related("demand_list").get(pk=locked.item_id)
@@ -480,6 +480,8 @@ def demand_claim_approve(*, claim: DemandClaim, by) -> DemandAssignment:
         save_as(item, by)
     note = _("批准%(college)s揭榜。") % {"college": locked.college.name}
     _record(item, item.status, by, note, locked.college, EventKind.CLAIM_APPROVED)
+    for other in DemandClaim.objects.select_for_update().filter(item=item, status=ClaimStatus.PENDING):
+        _decline(other, by, _("该需求已由其他院校承接。"), item)
     claim.refresh_from_db()
     return assignment
 
@@ -489,14 +491,12 @@ def demand_claim_decline(*, claim: DemandClaim, by, reason: str = "") -> DemandC
     """The bureau declines a claim (a reason is optional); the item stays open for claims."""
     require_bureau(by, _("只有教育局可以审核揭榜。"))
     locked = _lock_claim(claim)
-    locked.status, locked.decided_by, locked.decided_at, locked.reason = (
-        ClaimStatus.DECLINED,
-        by,
-        timezone.now(),
-        (reason or "").strip(),
-    )
-    save_as(locked, by)
-    item = _lock_item(locked.item)
-    _record(item, item.status, by, locked.reason, locked.college, EventKind.CLAIM_DECLINED)
+    _decline(locked, by, (reason or "").strip(), _lock_item(locked.item))
     claim.refresh_from_db()
     return claim
+
+
+def _decline(claim: DemandClaim, by, reason: str, item: DemandItem) -> None:
+    claim.status, claim.decided_by, claim.decided_at, claim.reason = ClaimStatus.DECLINED, by, timezone.now(), reason
+    save_as(claim, by)
+    _record(item, item.status, by, reason, claim.college, EventKind.CLAIM_DECLINED)
