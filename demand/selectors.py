@@ -4,11 +4,12 @@ to fill a talent item, an item's history, a college's items and the colleges' re
 import datetime
 from dataclasses import dataclass
 
-import pandas as pd
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from colleges.models import College
 from portal.roles import Role, college_id_of, role_of
 from programs.models import Program, ProgramYear
 from reference.matching import OTHER, KeyClusters, serves
@@ -144,39 +145,27 @@ def college_items(items, college_id: int):
     )
 
 
-RESPONSIVENESS_COLUMNS = [
-    "college_id",
-    "college",
-    "district",
-    "item_id",
-    "industry_id",
-    "headcount",
-    "status",
-    "due_on",
-    "fulfilled_on",
-    "fulfilled_headcount",
-    "assigned_at",
-]
-
-
 def responsiveness(*, college_ids=None, today: datetime.date | None = None) -> dict[str, list[dict]]:
     """How colleges answer the items assigned to them, per college, per district and per key cluster.
 
+    The unit is an assignment (an item assigned to a college) of a submitted or accepted list whose item is
+    not cancelled; an item assigned to two colleges counts once for each (each college answers it), in a
+    district or cluster too. A college counts in its own district; an assignment counts in the key cluster
+    of its item's industry (reference.matching.KeyClusters, else `other` 其他).
     Returns {"college": rows, "district": rows, "cluster": rows}; each row has `key`, `name` and:
 
-    - `assigned`: the items assigned, counting items of submitted or accepted lists that are not cancelled
-      (an item assigned to two colleges counts once for each college, once for a district or cluster);
-    - `requested`: Σ their headcount (tech items ask for none); `delivered`: Σ fulfilled_headcount of those
-      fulfilled (销号); `delivery_rate` = delivered ÷ requested (None without requested headcount);
-    - `fulfilled`: how many are fulfilled; `median_days`: the median of fulfilled_on − the assignment's date
-      (Asia/Shanghai; the first assignment within the group when several colleges of it hold the item;
-      negative spans, a 销号 recorded before the assignment, count as 0), None without fulfilled items;
-    - `due`: those whose outcome is known by `today` (fulfilled, or due before today);
-      `on_time`: those fulfilled on or before their due date; `on_time_share` = on_time ÷ due (None if 0).
+    - `assigned`: the assignments; `requested`: Σ their items' headcount (tech items ask for none);
+      `delivered`: Σ fulfilled_headcount of those fulfilled (销号); `delivery_rate` = delivered ÷ requested
+      (None without requested headcount); `fulfilled`: how many are fulfilled;
+    - `median_days`: the median over the fulfilled ones of fulfilled_on − the assignment's date
+      (Asia/Shanghai); a 销号 dated before the assignment counts as 0 days; None without fulfilled ones;
+    - `due`: those whose outcome is known on `today` (fulfilled, or due before today); `on_time`: those
+      fulfilled on or before their due date; `on_time_share` = on_time ÷ due (None when nothing is due).
 
-    A college counts in its own district; an item counts in the key cluster of its industry
-    (reference.matching.KeyClusters, else 其他). `college_ids` limits the data to those colleges.
-    Two queries (assignments with their items and colleges; the key clusters), aggregated with pandas.
+    Rows of colleges and districts come most assignments first, clusters in the key clusters' order.
+    `college_ids` limits the data to those colleges. Set-based: two grouped queries (sums by college and
+    industry; the days to 销号 by college, industry and day count) and the key clusters; the rest is
+    arithmetic on those groups, so the cost grows with colleges × industries, not with items.
     """
     today = today or timezone.localdate()
     assignments = DemandAssignment.objects.filter(item__list_status__in=COUNTED_LIST_STATUSES).exclude(
@@ -184,90 +173,92 @@ def responsiveness(*, college_ids=None, today: datetime.date | None = None) -> d
     )
     if college_ids is not None:
         assignments = assignments.filter(college_id__in=college_ids)
-    rows = list(
-        assignments.values_list(
-            "college_id",
-            "college__name",
-            "college__district",
-            "item_id",
-            "item__industry_id",
-            "item__headcount",
-            "item__status",
-            "item__due_on",
-            "item__fulfilled_on",
-            "item__fulfilled_headcount",
-            "assigned_at",
+    fulfilled = Q(item__status=ItemStatus.FULFILLED)
+    groups = list(
+        assignments.values_list("college_id", "item__industry_id")
+        .annotate(
+            assigned=Count("id"),
+            requested=Sum("item__headcount"),
+            delivered=Sum("item__fulfilled_headcount", filter=fulfilled),
+            fulfilled=Count("id", filter=fulfilled),
+            due=Count("id", filter=fulfilled | Q(item__due_on__lt=today)),
+            on_time=Count("id", filter=fulfilled & Q(item__fulfilled_on__lte=F("item__due_on"))),
         )
+        .order_by()
     )
     result = {"college": [], "district": [], "cluster": []}
-    if not rows:
+    if not groups:
         return result
-    frame = pd.DataFrame(rows, columns=RESPONSIVENESS_COLUMNS)
-    assigned = pd.to_datetime(frame["assigned_at"], utc=True).dt.tz_convert(timezone.get_current_timezone_name())
-    frame["assigned_on"] = assigned.dt.tz_localize(None).dt.normalize()
-    for column in ("due_on", "fulfilled_on"):
-        frame[column] = pd.to_datetime(frame[column])
-    for column in ("headcount", "fulfilled_headcount"):
-        frame[column] = pd.to_numeric(frame[column]).astype(float)
-    clusters = KeyClusters.load()
-    frame["cluster"] = [clusters.of_industry(code) for code in frame["industry_id"]]
-    cluster_names = {**clusters.names, OTHER: str(_("其他"))}
-    frame["cluster_name"] = frame["cluster"].map(cluster_names)
-    result["college"] = _responsiveness_rows(frame, "college_id", "college", today)
-    result["district"] = _responsiveness_rows(frame, "district", "district", today)
-    order = {code: i for i, code in enumerate([*clusters.codes, OTHER])}
-    result["cluster"] = sorted(
-        _responsiveness_rows(frame, "cluster", "cluster_name", today), key=lambda row: order[row["key"]]
+    span = ExpressionWrapper(F("item__fulfilled_on") - TruncDate("assigned_at"), output_field=DurationField())
+    spans = (
+        assignments.filter(fulfilled)
+        .annotate(span=span)
+        .values_list("college_id", "item__industry_id", "span")
+        .annotate(n=Count("id"))
+        .order_by()
     )
+    colleges = {
+        pk: (name, district)
+        for pk, name, district in College.objects.filter(pk__in={row[0] for row in groups}).values_list(
+            "id", "name", "district"
+        )
+    }
+    clusters = KeyClusters.load()
+    cluster_of = {}
+    cluster_names = {**clusters.names, OTHER: str(_("其他"))}
+
+    def keys(college_id, industry_id):
+        if industry_id not in cluster_of:
+            cluster_of[industry_id] = clusters.of_industry(industry_id)
+        name, district = colleges[college_id]
+        cluster = cluster_of[industry_id]
+        return {
+            "college": (college_id, name),
+            "district": (district, district),
+            "cluster": (cluster, cluster_names[cluster]),
+        }
+
+    totals = {scope: {} for scope in result}
+    days = {scope: {} for scope in result}
+    for college_id, industry_id, *figures in groups:
+        for scope, (key, name) in keys(college_id, industry_id).items():
+            row = totals[scope].setdefault(key, {"key": key, "name": name, **dict.fromkeys(_SUMMED, 0)})
+            for field, value in zip(_SUMMED, figures, strict=True):
+                row[field] += value or 0
+    for college_id, industry_id, delta, n in spans:
+        for scope, (key, _name) in keys(college_id, industry_id).items():
+            counts = days[scope].setdefault(key, {})
+            whole = max(delta.days, 0)
+            counts[whole] = counts.get(whole, 0) + n
+    order = {code: i for i, code in enumerate([*clusters.codes, OTHER])}
+    for scope, rows in totals.items():
+        for key, row in rows.items():
+            row["delivery_rate"] = row["delivered"] / row["requested"] if row["requested"] else None
+            row["median_days"] = _median(days[scope].get(key, {}))
+            row["on_time_share"] = row["on_time"] / row["due"] if row["due"] else None
+        if scope == "cluster":
+            result[scope] = sorted(rows.values(), key=lambda row: order[row["key"]])
+        else:
+            result[scope] = sorted(rows.values(), key=lambda row: (-row["assigned"], str(row["name"])))
     return result
 
 
-def _responsiveness_rows(frame: pd.DataFrame, key: str, name: str, today: datetime.date) -> list[dict]:
-    # One row per (group, item): an item held by two colleges of a group counts once, from its first assignment.
-    items = frame.groupby([key, "item_id"], sort=False).agg(
-        name=(name, "first"),
-        assigned_on=("assigned_on", "min"),
-        headcount=("headcount", "first"),
-        status=("status", "first"),
-        due_on=("due_on", "first"),
-        fulfilled_on=("fulfilled_on", "first"),
-        fulfilled_headcount=("fulfilled_headcount", "first"),
-    )
-    items = items.reset_index()
-    fulfilled = items["status"] == ItemStatus.FULFILLED
-    items["fulfilled"] = fulfilled
-    items["delivered"] = items["fulfilled_headcount"].where(fulfilled).fillna(0)
-    items["requested"] = items["headcount"].fillna(0)
-    items["days"] = (items["fulfilled_on"] - items["assigned_on"]).dt.days.clip(lower=0).where(fulfilled)
-    items["due"] = fulfilled | (items["due_on"] < pd.Timestamp(today))
-    items["on_time"] = fulfilled & (items["fulfilled_on"] <= items["due_on"])
-    groups = items.groupby(key, sort=False).agg(
-        name=("name", "first"),
-        assigned=("item_id", "count"),
-        requested=("requested", "sum"),
-        delivered=("delivered", "sum"),
-        fulfilled=("fulfilled", "sum"),
-        median_days=("days", "median"),
-        due=("due", "sum"),
-        on_time=("on_time", "sum"),
-    )
-    rows = []
-    for group_key, row in groups.iterrows():
-        requested, due = int(row["requested"]), int(row["due"])
-        rows.append(
-            {
-                "key": group_key.item() if hasattr(group_key, "item") else group_key,
-                "name": row["name"],
-                "assigned": int(row["assigned"]),
-                "requested": requested,
-                "delivered": int(row["delivered"]),
-                "delivery_rate": int(row["delivered"]) / requested if requested else None,
-                "fulfilled": int(row["fulfilled"]),
-                "median_days": None if pd.isna(row["median_days"]) else float(row["median_days"]),
-                "due": due,
-                "on_time": int(row["on_time"]),
-                "on_time_share": int(row["on_time"]) / due if due else None,
-            }
-        )
-    rows.sort(key=lambda row: (-row["assigned"], str(row["name"])))
-    return rows
+# The figures of responsiveness() added up over groups, in the order the grouped query gives them.
+_SUMMED = ("assigned", "requested", "delivered", "fulfilled", "due", "on_time")
+
+
+def _median(counts: dict[int, int]) -> float | None:
+    """The median of values given as {value: how many times}; None for none."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # the middle positions (0-based) of the sorted values
+    found, seen = [], 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while wanted and wanted[0] < seen:
+            found.append(value)
+            wanted.pop(0)
+        if not wanted:
+            break
+    return (found[0] + found[1]) / 2

@@ -8,6 +8,7 @@ import operator
 from functools import reduce
 from urllib.parse import quote
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -156,13 +157,25 @@ def bureau_home(user, period_key: str | None = None) -> dict:
     return context
 
 
-def responsiveness_panel(college_ids=None) -> dict:
-    """demand.selectors.responsiveness with the colleges' rows cut to TOP_N (most items first) and linked."""
-    panel = responsiveness(college_ids=college_ids)
+# The city's responsiveness reads every assignment (about a second at province scale), so the bureau home
+# keeps it this long; the panel says so. A college's page computes its own rows live.
+RESPONSIVENESS_CACHE_S = 600
+RESPONSIVENESS_CACHE_KEY = "home:responsiveness"
+
+
+def responsiveness_panel() -> dict:
+    """demand.selectors.responsiveness for the whole city, the colleges' rows cut to TOP_N (most assignments
+    first) and linked; cached for RESPONSIVENESS_CACHE_S."""
+    panel = cache.get(RESPONSIVENESS_CACHE_KEY)
+    if panel is not None:
+        return panel
+    panel = responsiveness()
     panel["colleges_total"] = len(panel["college"])
     panel["college"] = panel["college"][:TOP_N]
     for row in panel["college"]:
         row["url"] = url_or_none("college_detail", row["key"])
+    panel["computed_at"] = timezone.now()
+    cache.set(RESPONSIVENESS_CACHE_KEY, panel, RESPONSIVENESS_CACHE_S)
     return panel
 
 
