@@ -362,3 +362,28 @@ def test_responsiveness_on_the_bureau_home_and_the_college_page(client, assigned
     client.force_login(college_user)
     page = client.get(reverse("college_detail", args=[college.pk]))
     assert [row["assigned"] for row in page.context["responsiveness"]] == [1]
+
+
+def test_open_items_and_the_bureaus_desk_list_in_constant_queries(
+    client, enterprise, enterprise_user, college, college_user, bureau_user, django_assert_max_num_queries
+):
+    demand_list = f.DemandListFactory(enterprise=enterprise, year=2026, quarter=3)
+    due = TODAY() + datetime.timedelta(days=30)
+    for n in range(5):
+        item = f.DemandItemFactory(demand_list=demand_list, due_on=due)
+        services.demand_item_set_claims_open(item=item, by=enterprise_user, claims_open=True)
+        services.demand_claim_create(item=item, college=college, by=college_user, plan=f"方案{n}")
+        assigned = f.DemandItemFactory(demand_list=demand_list, due_on=due)
+        services.demand_item_assign(item=assigned, college=college, by=bureau_user)
+        services.demand_item_propose_fulfilment(
+            item=assigned, college=college, by=college_user, headcount=n, fulfilled_on=TODAY()
+        )
+    client.force_login(college_user)
+    with django_assert_max_num_queries(12):
+        listing = client.get(reverse("demand:claimable_items"))
+    assert [row["my_claim_label"] for row in listing.context["page_obj"].object_list] == ["待审核"] * 5
+    assert client.get(reverse("home")).context["claimable_count"] == 5
+    client.force_login(bureau_user)
+    with django_assert_max_num_queries(12):
+        desk = client.get(reverse("demand:college_work"))
+    assert len(desk.context["proposals"].object_list) == 5 and len(desk.context["claims"]) == 5
