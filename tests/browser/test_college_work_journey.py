@@ -9,7 +9,7 @@ from django.utils import timezone
 from demand import services
 from demand.models import DemandItem
 from tests import factories as f
-from tests.browser.conftest import login, make_user
+from tests.browser.conftest import ARTIFACTS, login, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +41,8 @@ def test_college_proposes_fulfilment_and_the_bureau_confirms_it(page):
     page.click("text=提交销号申请")
     page.locator("[data-testid=pending-proposal]").wait_for()
     page.locator("[data-testid=item-status]", has_text="推进中").wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "college_item_proposed.png"), full_page=True)
     page.click("text=退出登录")
     page.wait_for_url("**/accounts/login/")
 
