@@ -4,7 +4,7 @@ open for claims (公开揭榜), and where the bureau answers both. Thin: scope, 
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -173,7 +173,9 @@ def claimable_items(request):
     )
     filterset = filtered(request, ClaimableFilter, items)
     fields = filter_fields(filterset, ["kind"], {"kind": forms.CheckboxSelectMultiple()})
-    claims = own.select_related("item").order_by("-claimed_at", "-id")[:20]
+    # A pending claim on an item the bureau assigned directly (or that was closed) waits for nothing any more.
+    still_open = Exists(DemandItem.objects.open_for_claims().filter(pk=OuterRef("item_id")))
+    claims = own.select_related("item").annotate(still_open=still_open).order_by("-claimed_at", "-id")[:20]
     return render(
         request,
         "demand/claimable_items.html",

@@ -256,6 +256,19 @@ def test_declined_claim_keeps_the_item_open(items, enterprise_user, college, col
     assert list(selectors.DemandItem.objects.claimable(college_user)) == [item]
 
 
+def test_a_claim_on_an_item_the_bureau_assigned_directly_shows_as_ended(
+    client, items, enterprise_user, college, other_college, college_user, bureau_user
+):
+    item = items[0]
+    services.demand_item_set_claims_open(item=item, by=enterprise_user, claims_open=True)
+    services.demand_claim_create(item=item, college=college, by=college_user, plan="方案")
+    services.demand_item_assign(item=item, college=other_college, by=bureau_user)
+    client.force_login(college_user)
+    response = client.get(reverse("demand:claimable_items"))
+    assert list(response.context["page_obj"].object_list) == []
+    assert "该需求已不再公开揭榜。" in response.content.decode()
+
+
 def test_item_of_a_draft_list_cannot_be_opened_for_claims(enterprise, enterprise_user):
     item = f.DemandItemFactory(demand_list=f.DemandListFactory(enterprise=enterprise, status="draft"))
     with pytest.raises(Exception, match="清单提交后"):
