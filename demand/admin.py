@@ -1,4 +1,5 @@
-"""Django admin for the bureau's superusers: demand lists, items, their history and assignments.
+"""Django admin for the bureau's superusers: demand lists, items, their history, assignments, the colleges'
+proposals of 销号 and claims.
 
 Statuses are read-only here: they move only through the services (which record who and
 when), so the admin cannot skip a transition or leave an item without its history.
@@ -7,7 +8,7 @@ when), so the admin cannot skip a transition or leave an item without its histor
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DemandAssignment, DemandItem, DemandItemEvent, DemandList
+from .models import DemandAssignment, DemandClaim, DemandItem, DemandItemEvent, DemandList, FulfilmentProposal
 
 
 class DemandItemInline(admin.TabularInline):
@@ -32,7 +33,7 @@ class DemandListAdmin(SimpleHistoryAdmin):
 
 class DemandItemEventInline(admin.TabularInline):
     model = DemandItemEvent
-    fields = ("at", "from_status", "to_status", "by", "note")
+    fields = ("at", "kind", "from_status", "to_status", "by", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -48,7 +49,7 @@ class DemandItemAdmin(SimpleHistoryAdmin):
     search_fields = ("title", "demand_list__enterprise__name", "demand_list__enterprise__uscc", "major_code")
     raw_id_fields = ("demand_list",)
     autocomplete_fields = ("industry",)
-    readonly_fields = ("status", "fulfilled_on", "fulfilled_headcount", "created_at", "updated_at")
+    readonly_fields = ("status", "fulfilled_on", "fulfilled_headcount", "claims_open", "created_at", "updated_at")
     list_select_related = ("demand_list__enterprise", "industry")
     inlines = [DemandItemEventInline]
 
@@ -57,8 +58,8 @@ class DemandItemAdmin(SimpleHistoryAdmin):
 class DemandItemEventAdmin(admin.ModelAdmin):
     """The status log is evidence: readable, never edited."""
 
-    list_display = ("item", "from_status", "to_status", "by", "at", "note")
-    list_filter = ("to_status",)
+    list_display = ("item", "kind", "from_status", "to_status", "by", "at", "note")
+    list_filter = ("kind", "to_status")
     search_fields = ("item__title",)
     list_select_related = ("item", "by")
 
@@ -80,3 +81,27 @@ class DemandAssignmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("college",)
     readonly_fields = ("assigned_by", "assigned_at")
     list_select_related = ("item", "college", "assigned_by")
+
+
+class _DecidedByTheBureauAdmin(admin.ModelAdmin):
+    """Proposals and claims are decided on the item's page (the services record the history): read-only here."""
+
+    search_fields = ("item__title", "college__name")
+    list_filter = ("status",)
+    list_select_related = ("item", "college")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FulfilmentProposal)
+class FulfilmentProposalAdmin(_DecidedByTheBureauAdmin):
+    list_display = ("item", "college", "headcount", "fulfilled_on", "status", "proposed_at", "decided_at")
+
+
+@admin.register(DemandClaim)
+class DemandClaimAdmin(_DecidedByTheBureauAdmin):
+    list_display = ("item", "college", "headcount", "status", "claimed_at", "decided_at")

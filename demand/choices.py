@@ -45,3 +45,30 @@ LIST_TRANSITIONS = {
     ListStatus.SUBMITTED: {ListStatus.ACCEPTED, ListStatus.RETURNED},
     ListStatus.ACCEPTED: set(),
 }
+
+
+class EventKind(models.TextChoices):
+    """What an entry of an item's history records (DemandItemEvent.kind)."""
+
+    STATUS = "status", _("状态变更")
+    PROGRESS = "progress", _("进展")
+    PROPOSAL = "proposal", _("申请销号")
+    CONFIRMED = "confirmed", _("确认销号")
+    SENT_BACK = "sent_back", _("退回销号申请")
+    CLAIMS_OPENED = "claims_opened", _("公开揭榜")
+    CLAIMS_CLOSED = "claims_closed", _("取消揭榜")
+    CLAIM = "claim", _("院校揭榜")
+    CLAIM_APPROVED = "claim_approved", _("批准揭榜")
+    CLAIM_DECLINED = "claim_declined", _("未批准揭榜")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    SENT_BACK = "sent_back", _("已退回")
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已批准")
+    DECLINED = "declined", _("未批准")

@@ -69,3 +69,29 @@ class FulfilForm(forms.Form):
 
 class AssignForm(forms.Form):
     college = forms.ModelChoiceField(label=_("承接院校"), queryset=College.objects.order_by("code"))
+
+
+class ProgressNoteForm(forms.Form):
+    text = forms.CharField(label=_("进展情况"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProposalForm(forms.Form):
+    # Named like the service's arguments, so its errors land at them.
+    headcount = forms.IntegerField(
+        label=_("实际满足人数"), min_value=0, required=False, help_text=_("留空则按需求人数")
+    )
+    fulfilled_on = forms.DateField(label=_("完成日期"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class SendBackForm(forms.Form):
+    reason = forms.CharField(label=_("退回原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClaimForm(forms.Form):
+    plan = forms.CharField(label=_("承接方案"), max_length=500, widget=forms.Textarea(attrs={"rows": 4}))
+    headcount = forms.IntegerField(label=_("计划满足人数"), min_value=0, required=False)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("说明"), max_length=300, required=False)

@@ -14,8 +14,23 @@ from enterprises.models import Enterprise
 from portal.numbers import validate_people
 from reference.models import Industry
 
-from .choices import COUNTED_LIST_STATUSES, UNFINISHED_ITEM_STATUSES, ItemKind, ItemStatus, ListStatus
-from .scoping import DemandAssignmentQuerySet, DemandItemQuerySet, DemandListQuerySet
+from .choices import (
+    COUNTED_LIST_STATUSES,
+    UNFINISHED_ITEM_STATUSES,
+    ClaimStatus,
+    EventKind,
+    ItemKind,
+    ItemStatus,
+    ListStatus,
+    ProposalStatus,
+)
+from .scoping import (
+    DemandAssignmentQuerySet,
+    DemandClaimQuerySet,
+    DemandItemQuerySet,
+    DemandListQuerySet,
+    FulfilmentProposalQuerySet,
+)
 
 
 class DemandList(models.Model):
@@ -97,6 +112,8 @@ class DemandItem(models.Model):
     fulfilled_headcount = models.PositiveIntegerField(
         _("实际满足人数"), null=True, blank=True, validators=[validate_people]
     )
+    # 公开揭榜: the enterprise offers the item to every college, which may claim it (DemandClaim).
+    claims_open = models.BooleanField(_("公开揭榜"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     # Copies of the list's period and status (LIST_FIELDS), so that the lists and counts people ask
@@ -143,6 +160,8 @@ class DemandItem(models.Model):
                 condition=models.Q(status__in=UNFINISHED_ITEM_STATUSES, list_status__in=COUNTED_LIST_STATUSES),
                 name="item_overdue_idx",
             ),
+            # The few items open for claims (公开揭榜), found without walking the table (a college's home counts them).
+            models.Index(fields=["due_on", "id"], condition=models.Q(claims_open=True), name="item_claims_open_idx"),
         ]
 
     def __str__(self):
@@ -207,9 +226,14 @@ def copy_list_fields_to_items(lists) -> int:
 
 
 class DemandItemEvent(models.Model):
-    """One status change of a demand item: from, to, who and when (kept forever)."""
+    """One entry of a demand item's history, kept forever: a status change (from, to) or, by `kind`, a
+    college's progress note, a fulfilment proposal and the bureau's answer, the opening of claims and a claim.
+    Entries that change nothing keep from_status = to_status."""
 
     item = models.ForeignKey(DemandItem, verbose_name=_("需求事项"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(
+        _("类别"), max_length=16, choices=EventKind.choices, default=EventKind.STATUS, db_default=EventKind.STATUS
+    )
     from_status = models.CharField(_("原状态"), max_length=12, choices=ItemStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, choices=ItemStatus.choices)
     by = models.ForeignKey(
@@ -222,7 +246,8 @@ class DemandItemEvent(models.Model):
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
-    # The college an assignment named: its note is shown to that college (and the bureau), not to others.
+    # The college an entry concerns (an assignment, its progress, its claim): shown to that college and the
+    # bureau; other colleges do not read its note (demand.selectors.item_history).
     college = models.ForeignKey(
         College, verbose_name=_("相关院校"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -266,3 +291,93 @@ class DemandAssignment(models.Model):
 
     def __str__(self):
         return f"{self.item} → {self.college}"
+
+
+class FulfilmentProposal(models.Model):
+    """A college proposes to tick an assigned item off (销号) with the headcount it delivered and the date;
+    the bureau confirms it (the item becomes fulfilled with these figures) or sends it back with a reason."""
+
+    item = models.ForeignKey(
+        DemandItem, verbose_name=_("需求事项"), on_delete=models.CASCADE, related_name="fulfilment_proposals"
+    )
+    college = models.ForeignKey(College, verbose_name=_("申请院校"), on_delete=models.CASCADE, related_name="+")
+    headcount = models.PositiveIntegerField(_("实际满足人数"), null=True, blank=True, validators=[validate_people])
+    fulfilled_on = models.DateField(_("完成日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reason = models.CharField(_("退回原因"), max_length=300, blank=True)
+
+    objects = FulfilmentProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("销号申请")
+        verbose_name_plural = _("销号申请")
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            # One proposal waits for the bureau at a time per item.
+            models.UniqueConstraint(
+                fields=["item"], condition=models.Q(status="pending"), name="one_pending_proposal_per_item"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item} ← {self.college}"
+
+
+class DemandClaim(models.Model):
+    """A college claims an item open for claims (揭榜) with a short plan; the bureau approves one claim
+    (it becomes a DemandAssignment) or declines it. One claim per college and item."""
+
+    item = models.ForeignKey(DemandItem, verbose_name=_("需求事项"), on_delete=models.CASCADE, related_name="claims")
+    college = models.ForeignKey(College, verbose_name=_("揭榜院校"), on_delete=models.CASCADE, related_name="+")
+    plan = models.CharField(_("承接方案"), max_length=500)
+    headcount = models.PositiveIntegerField(_("计划满足人数"), null=True, blank=True, validators=[validate_people])
+    status = models.CharField(_("状态"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("揭榜人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(_("揭榜时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reason = models.CharField(_("说明"), max_length=300, blank=True)
+
+    objects = DemandClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("揭榜申请")
+        verbose_name_plural = _("揭榜申请")
+        ordering = ["claimed_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["item", "college"], name="one_claim_per_college_item")]
+
+    def __str__(self):
+        return f"{self.item} ← {self.college}"

@@ -24,8 +24,18 @@ from notices.services import notify
 from portal.services import acts_as_bureau, refuse_unwritable, require_bureau, save_as, set_fields
 
 from . import rules
-from .choices import COUNTED_LIST_STATUSES, ITEM_TRANSITIONS, LIST_TRANSITIONS, ItemStatus, ListStatus
-from .models import DemandAssignment, DemandItem, DemandItemEvent, DemandList
+from .choices import (
+    COUNTED_LIST_STATUSES,
+    ITEM_TRANSITIONS,
+    LIST_TRANSITIONS,
+    UNFINISHED_ITEM_STATUSES,
+    ClaimStatus,
+    EventKind,
+    ItemStatus,
+    ListStatus,
+    ProposalStatus,
+)
+from .models import DemandAssignment, DemandClaim, DemandItem, DemandItemEvent, DemandList, FulfilmentProposal
 
 ITEM_FIELDS = {"kind", "title", "industry", "industry_id", "major_code", "headcount", "due_on"}
 # Import and the demo city load items with their current state (bureau/system only).
@@ -140,9 +150,11 @@ def _check_enterprise_may_edit(demand_list: DemandList, by) -> None:
         )
 
 
-def _record(item: DemandItem, from_status: str, by, note: str = "", college=None) -> DemandItemEvent:
+def _record(
+    item: DemandItem, from_status: str, by, note: str = "", college=None, kind: str = EventKind.STATUS
+) -> DemandItemEvent:
     return DemandItemEvent.objects.create(
-        item=item, from_status=from_status, to_status=item.status, by=by, note=note, college=college
+        item=item, from_status=from_status, to_status=item.status, by=by, note=note, college=college, kind=kind
     )
 
 
@@ -196,7 +208,14 @@ def _lock_item(item: DemandItem) -> DemandItem:
 
 
 def _move_item(
-    item: DemandItem, locked: DemandItem, to_status: str, by, note: str, college=None, **changes
+    item: DemandItem,
+    locked: DemandItem,
+    to_status: str,
+    by,
+    note: str,
+    college=None,
+    kind: str = EventKind.STATUS,
+    **changes,
 ) -> DemandItem:
     if locked.demand_list.status not in COUNTED_LIST_STATUSES:
         raise ValidationError(
@@ -218,7 +237,7 @@ def _move_item(
     for name, value in changes.items():
         setattr(locked, name, value)
     save_as(locked, by)
-    _record(locked, from_status, by, note, college)
+    _record(locked, from_status, by, note, college, kind)
     item.refresh_from_db()
     return item
 
@@ -249,18 +268,27 @@ def demand_item_fulfil(
     take on more people than it asked for); it may not be negative.
     """
     require_bureau(by, _("只有教育局可以为需求销号。"))
-    on = on or timezone.localdate()
+    return _fulfil(item, by, on or timezone.localdate(), headcount, note)
+
+
+def _check_fulfilment(on: datetime.date, headcount: int | None, *, date_field: str, headcount_field: str) -> None:
     errors = {}
     if on > timezone.localdate():
-        errors["fulfilled_on"] = _("销号日期不能晚于今天。")
+        errors[date_field] = _("销号日期不能晚于今天。")
     if headcount is not None and headcount < 0:
-        errors["fulfilled_headcount"] = _("实际满足人数不能为负数。")
+        errors[headcount_field] = _("实际满足人数不能为负数。")
     if errors:
         raise ValidationError(errors)
+
+
+def _fulfil(item, by, on, headcount, note, college=None, kind=EventKind.STATUS) -> DemandItem:
+    _check_fulfilment(on, headcount, date_field="fulfilled_on", headcount_field="fulfilled_headcount")
     locked = _lock_item(item)
     if headcount is None:
         headcount = locked.headcount
-    return _move_item(item, locked, ItemStatus.FULFILLED, by, note, fulfilled_on=on, fulfilled_headcount=headcount)
+    return _move_item(
+        item, locked, ItemStatus.FULFILLED, by, note, college, kind, fulfilled_on=on, fulfilled_headcount=headcount
+    )
 
 
 # ---- assignments of demand items ---------------------------------------------------------
@@ -302,3 +330,204 @@ def demand_item_unassign(*, item: DemandItem, college: College, by) -> None:
         raise ValidationError(
             {"college": _("需求「%(item)s」没有分派给%(college)s。") % {"item": item, "college": college}}
         )
+
+
+# ---- colleges working their items: progress notes and fulfilment proposals -------------------
+
+
+def _assigned_item(item: DemandItem, college: College) -> DemandItem:
+    """The item locked, refusing one not assigned to `college` or already finished."""
+    locked = _lock_item(item)
+    if not DemandAssignment.objects.filter(item=locked, college=college).exists():
+        raise ValidationError(
+            {"item": _("需求「%(item)s」没有分派给%(college)s。") % {"item": locked, "college": college}}
+        )
+    if locked.status not in UNFINISHED_ITEM_STATUSES:
+        raise ValidationError({"item": _("需求「%(item)s」已办结。") % {"item": locked}})
+    return locked
+
+
+def _record_work(item: DemandItem, locked: DemandItem, by, note: str, college: College, kind: str) -> None:
+    """A college's entry in the history; its first one moves a matched (or open) item to in progress."""
+    if locked.status != ItemStatus.IN_PROGRESS:
+        _move_item(item, locked, ItemStatus.IN_PROGRESS, by, note, college, kind)
+    else:
+        _record(locked, locked.status, by, note, college, kind)
+        item.refresh_from_db()
+
+
+@transaction.atomic
+def demand_item_progress_note(*, item: DemandItem, college: College, by, text: str) -> DemandItemEvent:
+    """A college notes progress on an item assigned to it (kept in the item's history)."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("请填写进展情况。")})
+    if len(text) > 300:
+        raise ValidationError({"text": _("进展情况不能超过 300 字。")})
+    locked = _assigned_item(item, college)
+    _record_work(item, locked, by, text, college, EventKind.PROGRESS)
+    return item.events.order_by("-at", "-id").first()
+
+
+@transaction.atomic
+def demand_item_propose_fulfilment(
+    *, item: DemandItem, college: College, by, headcount: int | None, fulfilled_on: datetime.date, note: str = ""
+) -> FulfilmentProposal:
+    """A college proposes 销号 of an item assigned to it: the headcount delivered (None: what was asked) and the
+    date. One proposal waits for the bureau at a time per item."""
+    _check_fulfilment(fulfilled_on, headcount, date_field="fulfilled_on", headcount_field="headcount")
+    locked = _assigned_item(item, college)
+    if FulfilmentProposal.objects.filter(item=locked, status=ProposalStatus.PENDING).exists():
+        raise ValidationError({"item": _("需求「%(item)s」已有待确认的销号申请。") % {"item": locked}})
+    proposal = FulfilmentProposal(
+        item=locked,
+        college=college,
+        headcount=headcount,
+        fulfilled_on=fulfilled_on,
+        note=(note or "").strip(),
+        proposed_by=by,
+    )
+    save_as(proposal, by)
+    _record_work(item, locked, by, _proposal_text(proposal), college, EventKind.PROPOSAL)
+    return proposal
+
+
+def _proposal_text(proposal: FulfilmentProposal) -> str:
+    text = _("%(college)s申请销号：实际满足 %(headcount)s 人，完成日期 %(on)s。") % {
+        "college": proposal.college.name,
+        "headcount": proposal.headcount if proposal.headcount is not None else _("按需求人数"),
+        "on": proposal.fulfilled_on.isoformat(),
+    }
+    return f"{text}{proposal.note}"[:300]
+
+
+def _lock_proposal(proposal: FulfilmentProposal) -> FulfilmentProposal:
+    locked = FulfilmentProposal.objects.select_for_update().select_related("college").get(pk=proposal.pk)
+    if locked.status != ProposalStatus.PENDING:
+        raise ValidationError({"proposal": _("该销号申请已%(status)s。") % {"status": locked.get_status_display()}})
+    return locked
+
+
+@transaction.atomic
+def fulfilment_proposal_confirm(*, proposal: FulfilmentProposal, by) -> DemandItem:
+    """The bureau confirms a proposal: the item is fulfilled (销号) with the proposed date and headcount."""
+    require_bureau(by, _("只有教育局可以确认销号。"))
+    locked = _lock_proposal(proposal)
+    note = _("确认%(college)s的销号申请。") % {"college": locked.college.name}
+    item = _fulfil(locked.item, by, locked.fulfilled_on, locked.headcount, note, locked.college, EventKind.CONFIRMED)
+    locked.status, locked.decided_by, locked.decided_at = ProposalStatus.CONFIRMED, by, timezone.now()
+    save_as(locked, by)
+    proposal.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def fulfilment_proposal_send_back(*, proposal: FulfilmentProposal, by, reason: str) -> FulfilmentProposal:
+    """The bureau sends a proposal back with a reason; the item stays in progress."""
+    require_bureau(by, _("只有教育局可以退回销号申请。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("退回销号申请必须填写原因。")})
+    locked = _lock_proposal(proposal)
+    locked.status, locked.decided_by, locked.decided_at, locked.reason = (
+        ProposalStatus.SENT_BACK,
+        by,
+        timezone.now(),
+        reason,
+    )
+    save_as(locked, by)
+    item = _lock_item(locked.item)
+    _record(item, item.status, by, reason, locked.college, EventKind.SENT_BACK)
+    proposal.refresh_from_db()
+    return proposal
+
+
+# ---- open for claims (公开揭榜) -----------------------------------------------------------
+
+
+@transaction.atomic
+def demand_item_set_claims_open(*, item: DemandItem, by, claims_open: bool) -> DemandItem:
+    """The enterprise (or the bureau) opens an item for claims by colleges, or closes it again.
+
+    Only an unfinished item of a submitted or accepted list that no college has been assigned can be opened:
+    claims end in an assignment, which the bureau makes only on such items.
+    """
+    locked = _lock_item(item)
+    if locked.claims_open == claims_open:
+        return item
+    if claims_open:
+        if locked.list_status not in COUNTED_LIST_STATUSES:
+            raise ValidationError({"claims_open": _("清单提交后才能公开揭榜。")})
+        if locked.status not in UNFINISHED_ITEM_STATUSES:
+            raise ValidationError({"claims_open": _("需求「%(item)s」已办结，不能公开揭榜。") % {"item": locked}})
+        if DemandAssignment.objects.filter(item=locked).exists():
+            raise ValidationError({"claims_open": _("需求「%(item)s」已分派给院校，不能公开揭榜。") % {"item": locked}})
+    locked.claims_open = claims_open
+    save_as(locked, by)
+    _record(locked, locked.status, by, "", None, EventKind.CLAIMS_OPENED if claims_open else EventKind.CLAIMS_CLOSED)
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def demand_claim_create(
+    *, item: DemandItem, college: College, by, plan: str, headcount: int | None = None
+) -> DemandClaim:
+    """A college claims an item open for claims with a short plan; once per college and item."""
+    plan = (plan or "").strip()
+    if not plan:
+        raise ValidationError({"plan": _("请填写承接方案。")})
+    locked = _lock_item(item)
+    if not DemandItem.objects.filter(pk=locked.pk).open_for_claims().exists():
+        raise ValidationError({"item": _("需求「%(item)s」未公开揭榜。") % {"item": locked}})
+    if DemandClaim.objects.filter(item=locked, college=college).exists():
+        raise ValidationError({"item": _("%(college)s已揭榜该需求，不能重复揭榜。") % {"college": college.name}})
+    claim = DemandClaim(item=locked, college=college, plan=plan, headcount=headcount, claimed_by=by)
+    save_as(claim, by)
+    _record(locked, locked.status, by, plan[:300], college, EventKind.CLAIM)
+    return claim
+
+
+def _lock_claim(claim: DemandClaim) -> DemandClaim:
+    locked = DemandClaim.objects.select_for_update().select_related("college").get(pk=claim.pk)
+    if locked.status != ClaimStatus.PENDING:
+        raise ValidationError({"claim": _("该揭榜申请已%(status)s。") % {"status": locked.get_status_display()}})
+    return locked
+
+
+@transaction.atomic
+def demand_claim_approve(*, claim: DemandClaim, by) -> DemandAssignment:
+    """The bureau approves a claim: the item is assigned to the college (demand_item_assign) and closed for
+    claims; the other pending claims on it are declined (another college took the item)."""
+    require_bureau(by, _("只有教育局可以审核揭榜。"))
+    locked = _lock_claim(claim)
+    item = DemandItem.objects.select_related("demand_list").get(pk=locked.item_id)
+    assignment = demand_item_assign(item=item, college=locked.college, by=by)
+    locked.status, locked.decided_by, locked.decided_at = ClaimStatus.APPROVED, by, timezone.now()
+    save_as(locked, by)
+    item = _lock_item(item)
+    if item.claims_open:
+        item.claims_open = False
+        save_as(item, by)
+    note = _("批准%(college)s揭榜。") % {"college": locked.college.name}
+    _record(item, item.status, by, note, locked.college, EventKind.CLAIM_APPROVED)
+    for other in DemandClaim.objects.select_for_update().filter(item=item, status=ClaimStatus.PENDING):
+        _decline(other, by, _("该需求已由其他院校承接。"), item)
+    claim.refresh_from_db()
+    return assignment
+
+
+@transaction.atomic
+def demand_claim_decline(*, claim: DemandClaim, by, reason: str = "") -> DemandClaim:
+    """The bureau declines a claim (a reason is optional); the item stays open for claims."""
+    require_bureau(by, _("只有教育局可以审核揭榜。"))
+    locked = _lock_claim(claim)
+    _decline(locked, by, (reason or "").strip(), _lock_item(locked.item))
+    claim.refresh_from_db()
+    return claim
+
+
+def _decline(claim: DemandClaim, by, reason: str, item: DemandItem) -> None:
+    claim.status, claim.decided_by, claim.decided_at, claim.reason = ClaimStatus.DECLINED, by, timezone.now(), reason
+    save_as(claim, by)
+    _record(item, item.status, by, reason, claim.college, EventKind.CLAIM_DECLINED)

@@ -24,10 +24,21 @@ from portal.periods import Period
 from portal.roles import Role, enterprise_id_of, role_of
 
 from . import selectors, services
-from .choices import COUNTED_LIST_STATUSES, ItemKind, ItemStatus, ListStatus
+from .choices import COUNTED_LIST_STATUSES, ItemKind, ItemStatus, ListStatus, ProposalStatus
 from .filtersets import DemandItemFilterSet, DemandListFilterSet
-from .forms import AssignForm, DemandItemForm, FulfilForm, ReturnForm, TransitionForm
-from .models import DemandAssignment, DemandItem, DemandList
+from .forms import (
+    AssignForm,
+    DeclineForm,
+    DemandItemForm,
+    FulfilForm,
+    ProgressNoteForm,
+    ProposalForm,
+    ReturnForm,
+    SendBackForm,
+    TransitionForm,
+)
+from .models import DemandAssignment, DemandClaim, DemandItem, DemandList, FulfilmentProposal
+from .work_views import assigned_page
 from .workbook import UPLOAD_FIELDS, ItemUploadForm, item_template_workbook, upload_headers
 
 BUREAU = Role.BUREAU
@@ -295,6 +306,7 @@ def _item_page(request, item, transition_form=None, fulfil_form=None, status=200
         request,
         "demand/item_detail.html",
         {
+            **_work_context(request, item, open_item and counted),
             "item": item,
             "events": selectors.item_history(item, request.user),
             "assignments": assignments,
@@ -308,6 +320,27 @@ def _item_page(request, item, transition_form=None, fulfil_form=None, status=200
         },
         status=status,
     )
+
+
+def _work_context(request, item, workable: bool) -> dict:
+    """What the item page shows of the colleges' work: the pending proposal of 销号 (with the bureau's answer
+    forms, or the college's note and proposal forms), the claims, the switch of 公开揭榜 (the item's owner)."""
+    role = role_of(request.user)
+    proposals = FulfilmentProposal.objects.restrict(request.user).filter(item=item).select_related("college")
+    pending = proposals.filter(status=ProposalStatus.PENDING).first() if workable else None
+    context = {"pending_proposal": pending}
+    if role == COLLEGE and workable:
+        context.update(note_form=ProgressNoteForm(), proposal_form=ProposalForm(initial={"headcount": item.headcount}))
+    if role == BUREAU:
+        context.update(
+            send_back_form=SendBackForm(),
+            claims=DemandClaim.objects.restrict(request.user).filter(item=item).select_related("college"),
+            decline_form=DeclineForm(),
+        )
+    if role in (BUREAU, ENTERPRISE) and workable:
+        context["can_open_claims"] = not item.claims_open and not item.assignments.exists()
+        context["can_close_claims"] = item.claims_open
+    return context
 
 
 @require_POST
@@ -352,15 +385,9 @@ def item_fulfil(request, pk):
 
 @role_required(BUREAU, COLLEGE)
 def assigned_items(request, pk):
-    """The demand items the bureau assigned to this college (read only)."""
+    """The demand items the bureau assigned to this college."""
     college = get_object_or_404(College.objects.restrict(request.user, "change"), pk=pk)
-    queryset = (
-        DemandItem.objects.restrict(request.user)
-        .filter(pk__in=DemandAssignment.objects.filter(college=college).values("item_id"))
-        .select_related("demand_list__enterprise", "industry")
-        .order_by("due_on", "id")
-    )
-    return render(request, "demand/assigned_items.html", {"college": college, "page_obj": paginate(request, queryset)})
+    return assigned_page(request, college)
 
 
 @require_POST

@@ -178,6 +178,8 @@ _RESET_ORDER = [
     pm.PolicyCard,
     prm.OrderClass,
     prm.ProgramYear,
+    dm.DemandClaim,
+    dm.FulfilmentProposal,
     dm.DemandAssignment,
     dm.DemandItemEvent,
     dm.DemandItem,
@@ -775,6 +777,79 @@ class _Seeder:
         _bulk_rows(dm.DemandItemEvent, events, self.counts)
         _bulk_rows(dm.DemandAssignment, assignments, self.counts)
 
+    # ---- colleges working their items: progress notes, a proposal of 销号, 公开揭榜 ------------
+    def college_work(self, users):
+        """The demo college's notes on three items in progress and a proposal of 销号 waiting for the bureau;
+        two open items of other enterprises open for claims, the first claimed by the demo college. Picked by
+        id among the rows generated above, so a seed always picks the same."""
+        college_id, college_user = self.college_rows[0][0], users["college"]
+        working = list(
+            dm.DemandItem.objects.filter(status="in_progress", assignments__college_id=college_id)
+            .order_by("id")
+            .values_list("id", "headcount")[:3]
+        )
+        notes = [
+            "已与企业对接岗位要求，推荐学生参加面试。",
+            "首批学生已进入企业跟岗实习。",
+            "企业反馈良好，正在准备第二批人选。",
+        ]
+        events = []
+        for n, (item_id, _headcount) in enumerate(working):
+            at = _at(TODAY - datetime.timedelta(days=20 - 5 * n), 15)
+            events.append(self._work_event(item_id, "progress", college_user, college_id, at, notes[n]))
+        if working:
+            item_id, headcount = working[0]
+            done_on = TODAY - datetime.timedelta(days=3)
+            delivered = max(1, headcount - 1) if headcount else None
+            proposal = {"item_id": item_id, "college_id": college_id, "headcount": delivered, "fulfilled_on": done_on}
+            proposal.update(
+                status="pending",
+                proposed_by_id=college_user.id,
+                proposed_at=_at(TODAY - datetime.timedelta(days=2), 16),
+            )
+            _bulk_rows(dm.FulfilmentProposal, [proposal], self.counts)
+            text = _("%(college)s申请销号：实际满足 %(headcount)s 人，完成日期 %(on)s。") % {
+                "college": self.college_rows[0][2],
+                "headcount": delivered if delivered is not None else _("按需求人数"),
+                "on": done_on.isoformat(),
+            }
+            events.append(
+                self._work_event(item_id, "proposal", college_user, college_id, proposal["proposed_at"], text)
+            )
+        claimable = list(
+            dm.DemandItem.objects.filter(status="open", list_status__in=COUNTED_LIST_STATUSES, assignments__isnull=True)
+            .exclude(demand_list__enterprise_id=self.demo_enterprise.id)
+            .filter(due_on__gt=TODAY)
+            .order_by("id")
+            .values_list("id", flat=True)[:2]
+        )
+        dm.DemandItem.objects.filter(pk__in=claimable).update(claims_open=True)
+        for item_id in claimable:
+            events.append(
+                self._work_event(item_id, "claims_opened", None, None, _at(TODAY - datetime.timedelta(days=10), 9), "")
+            )
+        if claimable:
+            plan = _("依托本校相关专业开设订单班，首批学生可于下学期进入企业实习。")
+            claim = {"item_id": claimable[0], "college_id": college_id, "plan": plan, "status": "pending"}
+            claim.update(claimed_by_id=college_user.id, claimed_at=_at(TODAY - datetime.timedelta(days=4), 11))
+            _bulk_rows(dm.DemandClaim, [claim], self.counts)
+            events.append(self._work_event(claimable[0], "claim", college_user, college_id, claim["claimed_at"], plan))
+        _bulk_rows(dm.DemandItemEvent, events, self.counts)
+
+    @staticmethod
+    def _work_event(item_id, kind, by, college_id, at, note) -> dict:
+        status = "open" if kind in ("claims_opened", "claim") else "in_progress"
+        return {
+            "item_id": item_id,
+            "kind": kind,
+            "from_status": status,
+            "to_status": status,
+            "by_id": by.id if by else None,
+            "at": at,
+            "note": note,
+            "college_id": college_id,
+        }
+
     # ---- cooperation: industry colleges, bases, order classes, projects, sessions ----------
     def cooperation(self):
         rng, spec = self.rng, self.spec
@@ -1033,6 +1108,7 @@ class _Seeder:
         step("enterprises", self.enterprises)
         users = step("users", self.users, self.college_rows[0][0], self.demo_enterprise.id)
         step("demand lists", self.demand, users["bureau"])
+        step("college work", self.college_work, users)
         step("cooperation", self.cooperation)
         step("policies", self.policies, users["bureau"], users["enterprise"])
         return users
@@ -1142,6 +1218,12 @@ def digest() -> str:
         dm.DemandItemEvent.objects.values_list("item__demand_list__enterprise__uscc", "item__title", "to_status", "at")
     )
     feed(dm.DemandAssignment.objects.values_list("item__demand_list__enterprise__uscc", "item__title", "college__code"))
+    feed(dm.DemandItem.objects.filter(claims_open=True).values_list("demand_list__enterprise__uscc", "title"))
+    feed(dm.DemandItemEvent.objects.exclude(kind="status").values_list("item__title", "kind", "college__code", "note"))
+    feed(
+        dm.FulfilmentProposal.objects.values_list("item__title", "college__code", "headcount", "fulfilled_on", "status")
+    )
+    feed(dm.DemandClaim.objects.values_list("item__title", "college__code", "plan", "status"))
     feed(cm.IndustryCollege.objects.values_list("code", "name", "college__code", "cluster__code", "established_on"))
     feed(cm.IndustryCollegePartner.objects.values_list("industry_college__code", "enterprise__uscc", "is_chain_leader"))
     feed(cm.TrainingBase.objects.values_list("code", "name", "college__code", "enterprise__uscc", "kind", "certified"))

@@ -8,15 +8,16 @@ import operator
 from functools import reduce
 from urllib.parse import quote
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS, urlencode
 
 from colleges.models import College
-from demand.choices import ItemStatus
+from demand.choices import UNFINISHED_ITEM_STATUSES, ItemStatus
 from demand.models import DemandAssignment, DemandItem, DemandList
-from demand.selectors import overdue_items, overdue_q
+from demand.selectors import college_items, overdue_items, overdue_q, responsiveness
 from metrics.choices import AlertStatus, Metric, ScopeType, TargetStatus
 from metrics.models import Alert, Snapshot
 from metrics.registry import RATIO_METRICS
@@ -28,6 +29,8 @@ from portal.templatetags.portal_ui import format_figure
 from programs.models import Program
 
 TOP_N = 10
+# The assigned items a college's home lists, most urgent first.
+URGENT_N = 5
 
 
 def url_or_none(name: str, *args) -> str | None:
@@ -150,7 +153,30 @@ def bureau_home(user, period_key: str | None = None) -> dict:
     context["overdue_items"] = [
         {"item": item, "url": _item_link(item)} for item in overdue.select_related("demand_list__enterprise")[:TOP_N]
     ]
+    context["responsiveness"] = responsiveness_panel()
     return context
+
+
+# The city's responsiveness reads every assignment (about a second at province scale), so the bureau home
+# keeps it this long; the panel says so. A college's page computes its own rows live.
+RESPONSIVENESS_CACHE_S = 600
+RESPONSIVENESS_CACHE_KEY = "home:responsiveness"
+
+
+def responsiveness_panel() -> dict:
+    """demand.selectors.responsiveness for the whole city, the colleges' rows cut to TOP_N (most assignments
+    first) and linked; cached for RESPONSIVENESS_CACHE_S."""
+    panel = cache.get(RESPONSIVENESS_CACHE_KEY)
+    if panel is not None:
+        return panel
+    panel = responsiveness()
+    panel["colleges_total"] = len(panel["college"])
+    panel["college"] = panel["college"][:TOP_N]
+    for row in panel["college"]:
+        row["url"] = url_or_none("college_detail", row["key"])
+    panel["computed_at"] = timezone.now()
+    cache.set(RESPONSIVENESS_CACHE_KEY, panel, RESPONSIVENESS_CACHE_S)
+    return panel
 
 
 def drill_down_scopes(period: Period) -> dict:
@@ -221,6 +247,14 @@ def college_home(user, college_id: int) -> dict:
         )
     context["open_alerts_count"] = Alert.objects.restrict(user).filter(status=AlertStatus.OPEN).count()
     context["programs_url"] = url_or_none("programs:program_list")
+    unfinished = college_items(DemandItem.objects.restrict(user), college_id).filter(
+        status__in=UNFINISHED_ITEM_STATUSES
+    )
+    context["items_count"] = unfinished.count()
+    context["urgent_items"] = list(unfinished[:URGENT_N])
+    context["items_url"] = url_or_none("demand:my_items")
+    context["claimable_count"] = DemandItem.objects.claimable(user).count()
+    context["claimable_url"] = url_or_none("demand:claimable_items")
     return context
 
 

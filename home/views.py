@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from colleges.models import College
+from demand.selectors import responsiveness
 from metrics.choices import ScopeType
 from portal.pages import role_required
 from portal.roles import Role, college_id_of, enterprise_id_of, role_of
@@ -61,6 +62,9 @@ def college_detail(request, pk):
     """A college's overview: how many rows it keeps in each domain, with links to them."""
     # "change" scope: a college admin's pages show their own college only, never a neighbour's.
     college = get_object_or_404(College.objects.restrict(request.user, "change"), pk=pk)
-    return render(
-        request, "colleges/college_detail.html", {"college": college, "counts": dashboard.college_counts(college)}
-    )
+    context = {
+        "college": college,
+        "counts": dashboard.college_counts(college),
+        "responsiveness": responsiveness(college_ids=[college.pk])["college"],
+    }
+    return render(request, "colleges/college_detail.html", context)

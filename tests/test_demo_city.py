@@ -59,8 +59,10 @@ def test_city_has_the_promised_sizes(seeded):
         "enterprise": 800,
         "demandlist": 1848,
         "demanditem": 6467,
-        "demanditemevent": 8320,
+        "demanditemevent": 8327,
         "demandassignment": 2371,
+        "fulfilmentproposal": 1,
+        "demandclaim": 1,
         "industrycollege": 12,
         "industrycollegepartner": 79,
         "trainingbase": 30,
@@ -72,6 +74,12 @@ def test_city_has_the_promised_sizes(seeded):
         "policyfeedback": 283,
     }
     assert dm.DemandItem.objects.count() == 6467
+    # The colleges' work: the demo college's notes and one proposal waiting, two items open for claims, one claimed.
+    demo_college = get_user_model().objects.get(username="college").profile.college_id
+    assert dm.DemandItemEvent.objects.filter(kind="progress", college_id=demo_college).count() == 3
+    assert dm.FulfilmentProposal.objects.get().status == "pending"
+    assert dm.DemandItem.objects.claimable(get_user_model().objects.get(username="college")).count() == 2
+    assert dm.DemandClaim.objects.get().college_id == demo_college
     assert sorted(dm.DemandList.objects.order_by().values_list("year", "quarter").distinct()) == demo_city.QUARTERS
     # Graduated cohorts 2023–2026, then the cohorts in school: up to five more years for 五年制高职.
     years = prm.ProgramYear.objects.order_by().values_list("year", flat=True).distinct()
@@ -215,7 +223,7 @@ def test_demand_items_are_valid_in_every_status(seeded):
         dm.DemandList.objects.filter(status="returned").count()
     )
     moved = dm.DemandItem.objects.exclude(status="open").count()
-    assert dm.DemandItemEvent.objects.order_by().values("item").distinct().count() == moved
+    assert dm.DemandItemEvent.objects.filter(kind="status").order_by().values("item").distinct().count() == moved
     assert not dm.DemandAssignment.objects.filter(item__status="open").exists()
 
 

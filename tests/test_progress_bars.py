@@ -61,3 +61,12 @@ def test_export_bundle_counts_rows(terminal, capsys, tmp_path):
     call_command("export_bundle", str(tmp_path / "out"), stdout=terminal)
     err = capsys.readouterr().err
     assert "导出" in err and "enterprises" in err
+
+
+@pytest.mark.django_db
+def test_import_bundle_steps_through_the_files(terminal, capsys):
+    from tests.exchange_helpers import SMALL_CITY
+
+    call_command("import_bundle", str(SMALL_CITY), stdout=terminal)
+    err = capsys.readouterr().err
+    assert "导入" in err and "步" in err

@@ -15,6 +15,7 @@ _MENUS = {
         (_("首页"), ["home"]),
         (_("企业与需求"), ["enterprises:enterprise_list"]),
         (_("院校"), ["colleges:college_list"]),
+        (_("院校承接"), ["demand:college_work"]),
         (_("区县与目录"), ["reference:district_list"]),
         (_("政策"), ["policies:card_list"]),
         (_("催报督办"), ["followup:chase"]),
@@ -29,6 +30,8 @@ _MENUS = {
     ],
     Role.COLLEGE: [
         (_("本校概况"), ["home"]),
+        (_("我的任务"), ["demand:my_items"]),
+        (_("揭榜需求"), ["demand:claimable_items"]),
         (_("专业点"), ["programs:program_list"]),
         (_("订单班"), ["programs:order_class_list"]),
         (_("产业学院"), ["colleges:industry_college_list"]),

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from exchange.errors import BundleInvalid
 from exchange.importer import import_bundle
+from portal.progress import progress
 
 
 class Command(BaseCommand):
@@ -14,10 +15,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, **options):
         try:
-            result = import_bundle(path)
+            with progress(self.stdout, desc="导入", unit="步") as bar:
+                result = import_bundle(path, on_progress=_steps(bar.advance))
         except BundleInvalid as exc:
             for line in exc.lines():
                 self.stderr.write(line)
             raise CommandError(f"导入失败：{len(exc.errors) + exc.more} 个错误，未保存任何数据。", returncode=1)
         for line in result.lines():
             self.stdout.write(line)
+
+
+def _steps(advance):
+    """The importer counts steps done (read, then each file checked and written); the bar wants increments."""
+    last = 0
+
+    def on_progress(done, total):
+        nonlocal last
+        advance(done - last, f"{done}/{total}")
+        last = done
+
+    return on_progress
