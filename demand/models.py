@@ -182,6 +182,13 @@ class DemandItem(models.Model):
         # The rule of demand.selectors.overdue_q, for one loaded item.
         return self.status in UNFINISHED_ITEM_STATUSES and self.due_on < timezone.localdate()
 
+    @property
+    def over_delivered(self) -> int:
+        """How many people more than requested were delivered at 销号 (confirmed then), else 0."""
+        if self.fulfilled_headcount is None or self.headcount is None:
+            return 0
+        return max(0, self.fulfilled_headcount - self.headcount)
+
 
 # DemandItem field → the DemandList field it copies.
 LIST_FIELDS = {"year": "year", "quarter": "quarter", "list_status": "status"}

@@ -119,10 +119,30 @@ def _changeable_list(request, pk):
     return get_object_or_404(DemandList.objects.restrict(request.user, "change").select_related("enterprise"), pk=pk)
 
 
-@require_POST
+def _closed_to_enterprise(request, demand_list):
+    """A redirect to the list, with the reason, when the clerk may no longer change it (submitted or
+    accepted): the edit forms do not open only to fail on save. None when the form may open."""
+    if role_of(request.user) == ENTERPRISE and not demand_list.is_editable_by_enterprise:
+        messages.info(
+            request,
+            _("清单「%(list)s」%(status)s，企业不能再修改；如需修改请联系教育局退回。")
+            % {"list": demand_list, "status": demand_list.get_status_display()},
+        )
+        return redirect("demand:list_detail", pk=demand_list.pk)
+    return None
+
+
 @role_required(ENTERPRISE)
 def demand_list_submit(request, pk):
+    """GET asks to confirm (submitting hands the list to the bureau, read-only after); POST submits."""
     demand_list = _changeable_list(request, pk)
+    if request.method != "POST":
+        closed = _closed_to_enterprise(request, demand_list)
+        return closed or render(
+            request,
+            "demand/list_submit_confirm.html",
+            {"demand_list": demand_list, "item_count": demand_list.items.count()},
+        )
     perform(
         request,
         lambda: services.demand_list_submit(demand_list=demand_list, by=request.user),
@@ -160,6 +180,8 @@ def demand_list_return(request, pk):
 @role_required(BUREAU, ENTERPRISE)
 def item_create(request, pk):
     demand_list = _changeable_list(request, pk)
+    if closed := _closed_to_enterprise(request, demand_list):
+        return closed
     form = DemandItemForm(request.POST or None, enterprise=demand_list.enterprise)
     if request.method == "POST" and form.is_valid():
         try:
@@ -182,6 +204,8 @@ def _changeable_item(request, pk):
 @role_required(BUREAU, ENTERPRISE)
 def item_edit(request, pk):
     item = _changeable_item(request, pk)
+    if closed := _closed_to_enterprise(request, item.demand_list):
+        return closed
     form = DemandItemForm(request.POST or None, instance=item, enterprise=item.demand_list.enterprise)
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,6 +221,8 @@ def item_edit(request, pk):
 @role_required(BUREAU, ENTERPRISE)
 def item_delete(request, pk):
     item = _changeable_item(request, pk)
+    if closed := _closed_to_enterprise(request, item.demand_list):
+        return closed
     if request.method == "POST":
         perform(
             request,
@@ -211,6 +237,8 @@ def item_delete(request, pk):
 def item_upload(request, pk):
     """Add items from an .xlsx: every row is validated first; one bad row means nothing is saved."""
     demand_list = _changeable_list(request, pk)
+    if closed := _closed_to_enterprise(request, demand_list):
+        return closed
     form = ItemUploadForm(request.POST or None, request.FILES or None, enterprise=demand_list.enterprise)
     if request.method == "POST" and form.is_valid():
         rows = form.cleaned_data["rows"]
@@ -290,7 +318,9 @@ def _item_page(request, item, transition_form=None, fulfil_form=None, status=200
     bureau = role_of(request.user) == BUREAU
     open_item = item.status not in (ItemStatus.FULFILLED, ItemStatus.CANCELLED)
     counted = item.demand_list.status in COUNTED_LIST_STATUSES
-    assignments = DemandAssignment.objects.restrict(request.user).filter(item=item).select_related("college")
+    assignments = list(DemandAssignment.objects.restrict(request.user).filter(item=item).select_related("college"))
+    suggestions = selectors.suggested_programs(item=item) if item.kind == ItemKind.TALENT else None
+    shown = selectors.SUGGESTIONS_SHOWN
     return render(
         request,
         "demand/item_detail.html",
@@ -300,7 +330,10 @@ def _item_page(request, item, transition_form=None, fulfil_form=None, status=200
             "assignments": assignments,
             "can_assign": bureau,
             "assign_form": AssignForm(),
-            "suggestions": selectors.suggested_programs(item=item) if item.kind == ItemKind.TALENT else None,
+            "suggestions": suggestions[:shown] if suggestions is not None else None,
+            "more_suggestions": suggestions[shown:] if suggestions else [],
+            "can_assign_suggestion": bureau and open_item and counted,
+            "assigned_college_ids": {assignment.college_id for assignment in assignments},
             "can_move": bureau and open_item and counted,
             "transition_form": transition_form or TransitionForm(item=item),
             "fulfil_form": fulfil_form
@@ -341,6 +374,7 @@ def item_fulfil(request, pk):
                 on=form.cleaned_data["fulfilled_on"],
                 headcount=form.cleaned_data["fulfilled_headcount"],
                 note=form.cleaned_data["note"],
+                over_confirmed=form.cleaned_data["over_confirmed"],
             )
         except ValidationError as error:
             show_errors(form, error)
