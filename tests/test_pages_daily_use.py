@@ -276,3 +276,35 @@ def test_enterprise_sees_suggestions_without_assign_buttons(client, enterprise_u
     client.force_login(enterprise_user)
     page = client.get(reverse("demand:item_detail", args=[item.pk])).content.decode()
     assert "同专业" in page and 'data-testid="assign-suggestion"' not in page
+
+
+# ---- API tokens: explicit choices ------------------------------------------------------------
+
+
+def test_token_page_creates_an_agency_account_only_when_ticked(client, bureau_user):
+    from django.contrib.auth.models import User
+
+    client.force_login(bureau_user)
+    page = client.get(reverse("api_tokens"))
+    assert page.context["form"]["create_agency"].value() in (None, False)
+    assert 'name="create_agency" id="id_create_agency" checked' not in page.content.decode()
+
+    typo = client.post(reverse("api_tokens"), {"username": "fgw-sytem"})
+
+    assert typo.status_code == 400 and "不存在" in str(typo.context["form"].errors["username"])
+    assert not User.objects.filter(username="fgw-sytem").exists()
+    assert client.post(reverse("api_tokens"), {"username": "fgw", "create_agency": "on"}).status_code == 200
+    assert User.objects.get(username="fgw").profile.role == "agency"
+
+
+def test_token_for_an_enterprise_account_needs_an_explicit_confirmation(client, bureau_user, enterprise_user):
+    from rest_framework.authtoken.models import Token
+
+    client.force_login(bureau_user)
+
+    refused = client.post(reverse("api_tokens"), {"username": enterprise_user.username})
+
+    assert refused.status_code == 400 and "请勾选确认" in str(refused.context["form"].errors["owner_confirmed"])
+    assert not Token.objects.filter(user=enterprise_user).exists()
+    issued = client.post(reverse("api_tokens"), {"username": enterprise_user.username, "owner_confirmed": "on"})
+    assert issued.status_code == 200 and Token.objects.filter(user=enterprise_user).exists()
