@@ -17,7 +17,6 @@ from .models import UserProfile
 from .pages import role_required
 from .roles import Role, role_of
 
-
 # Roles whose token reads and writes one enterprise's or college's own rows, rather than the agencies'
 # read-only view: issued only when asked for explicitly.
 OWNER_ROLES = (Role.ENTERPRISE, Role.COLLEGE)
