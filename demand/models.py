@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from colleges.models import College
 from enterprises.models import Enterprise
 from portal.numbers import validate_people
+from portal.periods import quarter_label
 from reference.models import Industry
 
 from .choices import COUNTED_LIST_STATUSES, UNFINISHED_ITEM_STATUSES, ItemKind, ItemStatus, ListStatus
@@ -59,7 +60,7 @@ class DemandList(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.enterprise} {self.year}Q{self.quarter}"
+        return f"{self.enterprise} {quarter_label(self.year, self.quarter)}"
 
     def save(self, *args, **kwargs):
         adding = self._state.adding

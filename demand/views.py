@@ -20,7 +20,7 @@ from colleges.models import College
 from enterprises.models import Enterprise
 from enterprises.selectors import district_choices
 from portal.pages import filter_fields, filtered, paginate, perform, role_required, search, show_errors, with_all
-from portal.periods import Period
+from portal.periods import Period, quarter_choices
 from portal.roles import Role, enterprise_id_of, role_of
 
 from . import selectors, services
@@ -42,9 +42,6 @@ class DemandListPageFilter(DemandListFilterSet):
         return search(queryset, value, "enterprise__name", "enterprise__uscc")
 
 
-QUARTERS = [(q, f"Q{q}") for q in range(1, 5)]
-
-
 @role_required(BUREAU, ENTERPRISE)
 def demand_list_list(request):
     """The bureau reviews every enterprise's lists; a clerk sees their own and opens this quarter's."""
@@ -56,7 +53,7 @@ def demand_list_list(request):
     )
     filterset = filtered(request, DemandListPageFilter, queryset)
     names = ["year", "quarter", "status"]
-    widgets = {"quarter": forms.Select(choices=with_all(QUARTERS)), "status": forms.CheckboxSelectMultiple()}
+    widgets = {"quarter": forms.Select(choices=with_all(quarter_choices())), "status": forms.CheckboxSelectMultiple()}
     if role_of(request.user) == BUREAU:
         names = ["q", *names, "district"]
         widgets["district"] = forms.Select(choices=district_choices())
@@ -292,7 +289,7 @@ def item_list(request):
     widgets = {
         "status": forms.CheckboxSelectMultiple(),
         "kind": forms.CheckboxSelectMultiple(),
-        "quarter": forms.Select(choices=with_all(QUARTERS)),
+        "quarter": forms.Select(choices=with_all(quarter_choices())),
         "overdue": forms.Select(choices=with_all([("true", _("仅逾期")), ("false", _("未逾期"))])),
     }
     if role_of(request.user) == BUREAU:

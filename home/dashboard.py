@@ -23,7 +23,7 @@ from metrics.registry import RATIO_METRICS
 from metrics.selectors import latest_run, targets_progress
 from metrics.supply_demand import cluster_table, scope_key
 from policies.models import PolicyDelivery, PolicyFeedback
-from portal.periods import Period, choose_period
+from portal.periods import Period, choose_period, quarter_label
 from portal.templatetags.portal_ui import format_figure
 from programs.models import Program
 
@@ -72,7 +72,7 @@ def _series_from_rows(rows) -> dict:
             value = round(value * 100, 2)
         series[index[(year, quarter)]] = value
     return {
-        "periods": [f"{year}Q{quarter}" for year, quarter in periods],
+        "periods": [quarter_label(year, quarter) for year, quarter in periods],
         "series": [
             {"metric": metric, "name": str(label), "ratio": metric in RATIO_METRICS, "values": values[metric]}
             for metric, label in Metric.choices

@@ -308,3 +308,28 @@ def test_token_for_an_enterprise_account_needs_an_explicit_confirmation(client, 
     assert not Token.objects.filter(user=enterprise_user).exists()
     issued = client.post(reverse("api_tokens"), {"username": enterprise_user.username, "owner_confirmed": "on"})
     assert issued.status_code == 200 and Token.objects.filter(user=enterprise_user).exists()
+
+
+# ---- the quarter label ----------------------------------------------------------------------
+
+
+def test_the_quarter_label_has_one_format_per_language():
+    from django.utils import translation
+
+    from portal.periods import Period, quarter_choices
+
+    with translation.override("zh-hans"):
+        assert (Period(2026, 4).label, quarter_choices()[3]) == ("2026年第4季度", (4, "第4季度"))
+    with translation.override("en"):
+        assert (Period(2026, 4).label, quarter_choices()[3]) == ("2026 Q4", (4, "Q4"))
+    assert Period(2026, 4).code == "2026Q4"
+
+
+def test_pages_write_the_quarter_in_the_requests_language(client, enterprise_user, enterprise):
+    demand_list = f.DemandListFactory(enterprise=enterprise, year=2026, quarter=4, status="draft")
+    client.force_login(enterprise_user)
+    url = reverse("demand:list_detail", args=[demand_list.pk])
+
+    assert "2026年第4季度" in client.get(url).content.decode()
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "2026 Q4" in english and "2026年第4季度" not in english
