@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS, urlencode
+from django.utils.translation import gettext_lazy as _
 
 from colleges.models import College
 from demand.choices import ItemStatus
@@ -24,6 +25,7 @@ from metrics.selectors import latest_run, targets_progress
 from metrics.supply_demand import cluster_table, scope_key
 from policies.models import PolicyDelivery, PolicyFeedback
 from portal.periods import Period, choose_period, quarter_label
+from portal.roles import Role, role_of
 from portal.templatetags.portal_ui import format_figure
 from programs.models import Program
 
@@ -147,6 +149,7 @@ def bureau_home(user, period_key: str | None = None) -> dict:
     )
     overdue = overdue_items(DemandItem.objects.restrict(user), timezone.localdate())
     context["overdue_count"] = overdue.count()
+    context["overdue_url"] = overdue_items_url()
     context["overdue_items"] = [
         {"item": item, "url": _item_link(item)} for item in overdue.select_related("demand_list__enterprise")[:TOP_N]
     ]
@@ -172,6 +175,44 @@ def drill_down_scopes(period: Period) -> dict:
         for scope, url in zip(found, scope_urls(scope_type, [s["id"] for s in found]), strict=True):
             scope["url"] = url
     return {"districts": scopes[ScopeType.DISTRICT], "colleges": scopes[ScopeType.COLLEGE]}
+
+
+# The items the bureau chases as overdue: those of submitted or accepted lists (demand.selectors.overdue_items).
+OVERDUE_QUERY = "overdue=true&list_status=submitted&list_status=accepted"
+
+
+def overdue_items_url(**filters) -> str:
+    """The item list filtered to the overdue items the bureau home counts (and to `filters`)."""
+    extra = f"&{urlencode(filters)}" if filters else ""
+    return f"{reverse('demand:items')}?{OVERDUE_QUERY}{extra}"
+
+
+def scope_links(user, scope_type: str, scope_id: str, scope_name: str) -> list[dict]:
+    """Where the drill-down goes on from a scope page: the filtered list pages of its rows.
+
+    A district (bureau): its colleges, enterprises, demand lists and overdue items. A college: its
+    overview, programs and the items assigned to it (a college admin sees only their own college's page).
+    """
+    bureau = role_of(user) == Role.BUREAU
+    if scope_type == ScopeType.DISTRICT and bureau:
+        district = urlencode({"district": scope_name})
+        return [
+            {"label": _("院校"), "url": f"{reverse('colleges:college_list')}?{district}"},
+            {"label": _("企业"), "url": f"{reverse('enterprises:enterprise_list')}?{district}"},
+            {"label": _("需求清单"), "url": f"{reverse('demand:demand_list_list')}?{district}"},
+            {"label": _("逾期需求"), "url": overdue_items_url(district=scope_name)},
+        ]
+    if scope_type == ScopeType.COLLEGE:
+        college = College.objects.restrict(user, "change").filter(code=scope_id).first()
+        if college is None:
+            return []
+        programs = reverse("programs:program_list") + (f"?college={college.pk}" if bureau else "")
+        return [
+            {"label": _("院校概况"), "url": reverse("college_detail", args=[college.pk])},
+            {"label": _("专业点"), "url": programs},
+            {"label": _("承接的需求"), "url": reverse("demand:assigned_items", args=[college.pk])},
+        ]
+    return []
 
 
 def scope_urls(scope_type: str, scope_ids: list[str]) -> list[str]:

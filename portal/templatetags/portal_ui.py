@@ -42,6 +42,8 @@ _MENUS = {
         (_("首页"), ["home"]),
         (_("需求清单"), ["demand:demand_list_list"]),
         (_("政策"), ["policies:inbox", "policies:card_list"]),
+        # The enterprise list sends a clerk to their own profile.
+        (_("企业信息"), ["enterprises:enterprise_list"]),
     ],
     Role.AGENCY: [
         (_("首页"), ["home"]),
