@@ -8,7 +8,7 @@ import operator
 from functools import reduce
 from urllib.parse import quote
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS, urlencode
@@ -19,8 +19,9 @@ from demand.choices import ItemStatus
 from demand.models import DemandAssignment, DemandItem, DemandList
 from demand.selectors import overdue_items, overdue_q
 from metrics.choices import AlertStatus, Metric, ScopeType, TargetStatus
-from metrics.models import Alert, Snapshot
+from metrics.models import Alert, Snapshot, Target
 from metrics.registry import RATIO_METRICS
+from metrics.review import with_rates
 from metrics.selectors import latest_run, targets_progress
 from metrics.supply_demand import cluster_table, scope_key
 from policies.models import PolicyDelivery, PolicyFeedback
@@ -61,26 +62,49 @@ def trend_series(snapshots, period: Period) -> dict:
 
     `snapshots` are one scope's rows; values of ratio metrics are sent in per cent.
     """
-    return _series_from_rows(list(snapshots.filter(_up_to(period)).values_list("metric", "year", "quarter", "value")))
+    rows = list(snapshots.filter(_up_to(period)).values_list("metric", "year", "quarter", "value"))
+    return _series_from_rows(rows, target_lines(ScopeType.CITY, ""))
 
 
-def _series_from_rows(rows) -> dict:
+def target_lines(scope_type: str, scope_id: str) -> dict[str, float]:
+    """metric → the threshold of its target for the scope, drawn on the trend chart as a line. One query.
+
+    Where a metric has several targets for the scope (different deadlines), the latest deadline's."""
+    targets = Target.objects.filter(scope_type=scope_type, scope_id=scope_id).order_by(
+        F("deadline_year").asc(nulls_first=True), "id"
+    )
+    return {metric: threshold for metric, threshold in targets.values_list("metric", "threshold")}
+
+
+def _series_from_rows(rows, targets: dict[str, float] | None = None) -> dict:
     periods = sorted({(year, quarter) for _m, year, quarter, _v in rows})
     index = {p: i for i, p in enumerate(periods)}
     values = {}
     for metric, year, quarter, value in rows:
         series = values.setdefault(metric, [None] * len(periods))
-        if value is not None and metric in RATIO_METRICS:
-            value = round(value * 100, 2)
-        series[index[(year, quarter)]] = value
+        series[index[(year, quarter)]] = _in_chart_units(metric, value)
     return {
         "periods": [quarter_label(year, quarter) for year, quarter in periods],
+        "target_label": str(_("目标")),
         "series": [
-            {"metric": metric, "name": str(label), "ratio": metric in RATIO_METRICS, "values": values[metric]}
+            {
+                "metric": metric,
+                "name": str(label),
+                "ratio": metric in RATIO_METRICS,
+                "values": values[metric],
+                "target": _in_chart_units(metric, (targets or {}).get(metric)),
+            }
             for metric, label in Metric.choices
             if metric in values
         ],
     }
+
+
+def _in_chart_units(metric: str, value: float | None) -> float | None:
+    """Ratios are charted in per cent."""
+    if value is None or metric not in RATIO_METRICS:
+        return value
+    return round(value * 100, 2)
 
 
 def supply_demand_table(period: Period, scope_type: str | None = ScopeType.CITY, scope_id: str = "") -> dict | None:
@@ -144,7 +168,7 @@ def bureau_home(user, period_key: str | None = None) -> dict:
         )
     alerts = Alert.objects.restrict(user).filter(status=AlertStatus.OPEN)
     context["open_alerts_count"] = alerts.count()
-    context["open_alerts"] = list(
+    context["open_alerts"] = with_rates(
         alerts.select_related("program__college", "program__major").order_by("-year", "id")[:TOP_N]
     )
     overdue = overdue_items(DemandItem.objects.restrict(user), timezone.localdate())
@@ -324,7 +348,7 @@ def scope_history(user, scope_type: str, scope_id: str, max_periods: int = 8) ->
         "scope_name": rows[-1][-1],
         "periods": shown,
         "table": table,
-        "trends": _series_from_rows([(m, y, q, v) for m, y, q, v, *_r in rows]),
+        "trends": _series_from_rows([(m, y, q, v) for m, y, q, v, *_r in rows], target_lines(scope_type, scope_id)),
         "supply_demand": supply_demand_table(latest, scope_type, scope_id),
         "supply_demand_url": analysis_url(latest, scope_type, scope_id),
         "latest": latest,

@@ -91,11 +91,17 @@ def cluster_table(run: MetricRun, scope_type: str | None = ScopeType.CITY, scope
         for row in supply_demand_rows(run, scope_type, scope_id)
     ]
     years = [run.year + n for n in range(FORECAST_YEARS + 1)]
+    totals = {name: sum(row[name] for row in rows) for name in TOTALLED}
+    # Shares beside the headcounts: supply_demand_match (SPEC 4) compares shares, not heads, so the page
+    # shows each side as a share of its own total too (None where that total is 0, as the index is null).
+    for row in rows:
+        row["demand_share"] = row["demand"] / totals["demand"] if totals["demand"] else None
+        row["graduates_share"] = row["graduates"] / totals["graduates"] if totals["graduates"] else None
     return {
         "run": run,
         "rows": rows,
         "years": years,
-        **{name: sum(row[name] for row in rows) for name in TOTALLED},
+        **totals,
         # Graduates of Y (recorded) and of Y+1..Y+3 (projected), one series per row, for charts.
         "sparklines": {
             "years": [str(year) for year in years],

@@ -64,3 +64,63 @@ def test_a_college_page_links_to_its_overview_programs_and_assigned_items(client
         assert client.get(url).status_code == 200, url
     programs = client.get(links["专业点"]).context["page_obj"]
     assert programs and {program.college_id for program in programs} == {college.pk}
+
+
+# ---- charts ------------------------------------------------------------------------------------
+
+
+def _trend_data(response):
+    import json
+
+    body = response.content.decode()
+    marker = '<script id="trend-data" type="application/json">'
+    start = body.index(marker) + len(marker)
+    return json.loads(body[start : body.index("</script>", start)])
+
+
+def test_trend_charts_carry_each_targets_threshold_in_chart_units(client, bureau_user, city):
+    client.force_login(bureau_user)
+
+    data = _trend_data(client.get(reverse("home")))
+
+    targets = {series["metric"]: series["target"] for series in data["series"]}
+    assert targets["alignment_rate"] == 80.0  # per cent, as the ratio series
+    assert targets["order_classes"] == 20
+    assert data["target_label"] == "目标"
+    assert all(target is None for metric, target in targets.items() if metric == "policy_reach")
+
+
+def test_open_alerts_show_the_rates_that_raised_them(client, bureau_user, city):
+    from metrics.models import Alert, ReviewRule
+
+    ReviewRule.objects.update_or_create(
+        code="in_field_60",
+        defaults={
+            "name": "对口就业率低于60%",
+            "figure": "in_field_rate",
+            "years": 2,
+            "level": "red",
+            "comparator": "lt",
+            "threshold": 0.6,
+        },
+    )
+    Alert.objects.filter(status="open").update(
+        trips=[{"rule": "in_field_60", "level": "red", "values": {"2024": 0.5, "2025": 0.55}}]
+    )
+    client.force_login(bureau_user)
+
+    home = client.get(reverse("home")).content.decode()
+    board = client.get(reverse("metrics:alert_list")).content.decode()
+
+    for page in (home, board):
+        assert "对口就业率 2025 55.0% · 2024 50.0%" in page
+
+
+def test_the_gap_table_shows_shares_beside_heads_and_what_the_index_compares(client, bureau_user, city):
+    client.force_login(bureau_user)
+    response = client.get(reverse("home"))
+
+    rows = response.context["supply_demand"]["rows"]
+    assert sum(row["demand_share"] for row in rows) == pytest.approx(1.0)
+    assert sum(row["graduates_share"] for row in rows) == pytest.approx(1.0)
+    assert 'data-testid="index-basis"' in response.content.decode()
