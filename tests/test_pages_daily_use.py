@@ -333,3 +333,30 @@ def test_pages_write_the_quarter_in_the_requests_language(client, enterprise_use
     assert "2026年第4季度" in client.get(url).content.decode()
     english = client.get(url, headers={"accept-language": "en"}).content.decode()
     assert "2026 Q4" in english and "2026年第4季度" not in english
+
+
+def test_a_huge_count_of_graduates_gets_one_message_on_the_program_year_page(client, bureau_user):
+    program = f.ProgramFactory()
+    client.force_login(bureau_user)
+    figures = {"year": "2025", "enrolled": "0", "admitted": "0", "graduates": "99999999999", "employed": "0"}
+    figures |= {"employed_in_field": "0", "employed_locally": "0"}
+
+    response = client.post(reverse("programs:year_create", args=[program.pk]), figures)
+
+    assert _errors(response) == {"graduates": [f"人数不能超过 {MAX_PEOPLE:,}（请核对是否多输了位数）。"]}
+
+
+def test_the_bureau_homes_counts_have_thousands_separators(client, bureau_user):
+    from tests.portal_seed import seed_dashboard
+
+    seed_dashboard(overdue=1)
+    late = DemandItem.objects.get(title="逾期需求0")
+    copies = []
+    for n in range(1000):
+        copy = DemandItem(demand_list=late.demand_list, kind="talent", title=f"逾期{n}", industry_id=late.industry_id)
+        copy.headcount, copy.due_on = 1, late.due_on
+        copy.copy_list_fields()
+        copies.append(copy)
+    DemandItem.objects.bulk_create(copies)
+    client.force_login(bureau_user)
+    assert "共 1,001 项" in client.get(reverse("home")).content.decode()
