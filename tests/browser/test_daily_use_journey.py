@@ -95,3 +95,10 @@ def test_clerk_finds_the_profile_and_confirms_before_submitting(page, transactio
     page.goto(f"{page.base_url}/enterprises/lists/{demand_list.pk}/items/new/")
     page.locator(".message", has_text="企业不能再修改").wait_for()
     _shot(page, "submitted_list_redirect")
+
+    # In English the quarter is written "2026 Q4", one format per language (portal.periods.quarter_label).
+    page.click("[data-testid=language-switch]")
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert f"{demand_list.year} Q{demand_list.quarter}" in page.locator("h1").inner_text()
+    _shot(page, "submitted_list_en")
