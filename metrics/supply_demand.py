@@ -5,7 +5,7 @@ and both as an Excel workbook. Reads the rows a run stored; a fixed number of qu
 
 from django.utils.translation import gettext as _
 
-from portal.periods import Period
+from portal.periods import Period, quarter_label
 from portal.xlsx import HEADCOUNT, new_workbook, table_sheet, workbook_bytes
 from reference.choices import MajorLevel
 from reference.matching import OTHER, KeyClusters
@@ -216,7 +216,7 @@ def workbook(run: MetricRun, scope_name: str, clusters: dict, majors: dict) -> b
         taken,
     )
     notes = [
-        (_("统计期"), f"{run.year}Q{run.quarter}"),
+        (_("统计期"), quarter_label(run.year, run.quarter)),
         (_("计算任务"), f"#{run.pk}"),
         (_("按产业集群的范围"), scope_name),
         (_("未填专业的人才需求条数（不在按专业表中）"), run.items_without_major),

@@ -360,3 +360,18 @@ def test_the_bureau_homes_counts_have_thousands_separators(client, bureau_user):
     DemandItem.objects.bulk_create(copies)
     client.force_login(bureau_user)
     assert "共 1,001 项" in client.get(reverse("home")).content.decode()
+
+
+def test_issue_token_command_needs_the_owner_flag_for_an_enterprise_account(enterprise_user):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from rest_framework.authtoken.models import Token
+
+    with pytest.raises(CommandError, match="请勾选确认"):
+        call_command("issue_token", enterprise_user.username, stdout=io.StringIO())
+    assert not Token.objects.filter(user=enterprise_user).exists()
+    out = io.StringIO()
+    call_command("issue_token", enterprise_user.username, "--owner-account", stdout=out)
+    assert out.getvalue().strip() == Token.objects.get(user=enterprise_user).key
