@@ -375,3 +375,19 @@ def test_issue_token_command_needs_the_owner_flag_for_an_enterprise_account(ente
     out = io.StringIO()
     call_command("issue_token", enterprise_user.username, "--owner-account", stdout=out)
     assert out.getvalue().strip() == Token.objects.get(user=enterprise_user).key
+
+
+def test_api_fulfil_with_a_huge_headcount_gets_one_message(client, bureau_user):
+    item = f.DemandItemFactory(headcount=2)
+    client.force_login(bureau_user)
+
+    response = client.post(
+        f"/api/v1/demand-items/{item.pk}/fulfil/",
+        {"headcount": 99999999999, "over_confirmed": True},
+        content_type="application/json",
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"headcount": [f"人数不能超过 {MAX_PEOPLE:,}（请核对是否多输了位数）。"]},
+    )
