@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.forms import EnterpriseField, EnterpriseListField
+from portal.numbers import check_people_at_the_form
 from portal.pages import DATE_INPUT, drop_unwritable_fields
 from portal.roles import college_id_of
 from reference.forms import DistrictField
@@ -36,6 +37,7 @@ class OwnedByCollegeForm(forms.ModelForm):
             self.instance.college_id = own
         else:
             self.fields["college"].queryset = College.objects.order_by("code")
+        check_people_at_the_form(self)
 
 
 class IndustryCollegeForm(OwnedByCollegeForm):

@@ -16,6 +16,7 @@ from portal.api import (
     ScopedSerializer,
     changed_fields,
 )
+from portal.numbers import validate_people
 from portal.roles import Action, Role
 from reference.api import IndustryCodeField
 
@@ -115,7 +116,12 @@ class TransitionSerializer(serializers.Serializer):
 
 class FulfilSerializer(serializers.Serializer):
     on = serializers.DateField(required=False, help_text=_("销号日期，默认今天"))
-    headcount = serializers.IntegerField(min_value=0, required=False, help_text=_("实际满足人数，默认需求人数"))
+    headcount = serializers.IntegerField(
+        min_value=0, required=False, validators=[validate_people], help_text=_("实际满足人数，默认需求人数")
+    )
+    over_confirmed = serializers.BooleanField(
+        required=False, default=False, help_text=_("实际满足人数超过需求人数时须为 true")
+    )
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from colleges.models import College
 from enterprises.models import Enterprise
+from portal.numbers import check_people_at_the_form, validate_people
 from portal.pages import DATE_INPUT
 from reference.forms import IndustryCodeField
 
@@ -30,6 +31,16 @@ class DemandItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.fields["industry"].initial = enterprise.industry_id
+        check_people_at_the_form(self)
+        self.fields["headcount"].error_messages["min_value"] = _("人数不能为负数。")
+
+    def _post_clean(self):
+        # A headcount the field refused reaches the model empty, and the model's "must be > 0" would
+        # contradict the field's message: the field's own message is the one to show.
+        refused = len(self._errors.get("headcount", []))
+        super()._post_clean()
+        if refused:
+            del self._errors["headcount"].data[refused:]
 
     def clean_industry(self):
         return self.cleaned_data["industry"] or self.enterprise.industry
@@ -62,9 +73,15 @@ class FulfilForm(forms.Form):
     # Named like the model fields, so the service's errors land at them.
     fulfilled_on = forms.DateField(label=_("销号日期"), widget=DATE_INPUT)
     fulfilled_headcount = forms.IntegerField(
-        label=_("实际满足人数"), min_value=0, required=False, help_text=_("留空则按需求人数")
+        label=_("实际满足人数"),
+        min_value=0,
+        required=False,
+        help_text=_("留空则按需求人数"),
+        validators=[validate_people],
+        error_messages={"min_value": _("人数不能为负数。")},
     )
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
+    over_confirmed = forms.BooleanField(label=_("确认实际满足人数超过需求人数"), required=False)
 
 
 class AssignForm(forms.Form):

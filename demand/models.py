@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from colleges.models import College
 from enterprises.models import Enterprise
 from portal.numbers import validate_people
+from portal.periods import quarter_label
 from reference.models import Industry
 
 from .choices import (
@@ -74,7 +75,7 @@ class DemandList(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.enterprise} {self.year}Q{self.quarter}"
+        return f"{self.enterprise} {quarter_label(self.year, self.quarter)}"
 
     def save(self, *args, **kwargs):
         adding = self._state.adding
@@ -200,6 +201,13 @@ class DemandItem(models.Model):
 
         # The rule of demand.selectors.overdue_q, for one loaded item.
         return self.status in UNFINISHED_ITEM_STATUSES and self.due_on < timezone.localdate()
+
+    @property
+    def over_delivered(self) -> int:
+        """How many people more than requested were delivered at 销号 (confirmed then), else 0."""
+        if self.fulfilled_headcount is None or self.headcount is None:
+            return 0
+        return max(0, self.fulfilled_headcount - self.headcount)
 
 
 # DemandItem field → the DemandList field it copies.

@@ -5,8 +5,10 @@ the bundle import and the list upload for many. One rule, one place; each decisi
 - Delivered headcount: an item stored as fulfilled without one delivered what it asked for.
 - Major: a code that looks like one (six digits) must be in the major catalogue; a malformed one
   is reported by DemandItem.clean().
-- Due date: an enterprise files what it needs from now on, so a due date it sets cannot be before today;
-  the bureau and a bundle import may record history.
+- Due date: a demand is filed for what is needed from now on, so a due date that a person sets (an
+  enterprise or the bureau, in pages or the API) cannot be before today, on a new item or when changed;
+  an edit that leaves the date as it was is accepted (an item may fall due while it is open). Only the
+  system (bundle import, demo city: by=None) records items due in the past (history).
 - History: every item gets a creation event (from "" to the status it is created with), whatever
   that status, so an item's history always starts at its creation.
 """
@@ -48,7 +50,7 @@ def creation_event(item: DemandItem, *, by, note: str = "") -> DemandItemEvent:
     return DemandItemEvent(item=item, from_status="", to_status=item.status, by=by, note=note)
 
 
-def check_due_on(due_on, *, by_bureau: bool) -> None:
-    """Refuse a due date before today (Asia/Shanghai) set by anyone but the bureau or the system."""
-    if not by_bureau and due_on and due_on < timezone.localdate():
+def check_due_on(due_on, *, by) -> None:
+    """Refuse a due date before today (Asia/Shanghai) set by a person (by=None is the system)."""
+    if by is not None and due_on and due_on < timezone.localdate():
         raise ValidationError({"due_on": _("期望完成日期不能早于今天。")})

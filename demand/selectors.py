@@ -38,9 +38,9 @@ def overdue_items(queryset, today: datetime.date | None = None):
 
 
 SAME_MAJOR = 1
-
-
 SAME_CLUSTER = 2
+# The item page shows this many suggestions, the rest behind "more".
+SUGGESTIONS_SHOWN = 5
 
 
 RANK_LABELS = {SAME_MAJOR: _("同专业"), SAME_CLUSTER: _("同产业集群")}
@@ -68,8 +68,9 @@ def suggested_programs(*, item: DemandItem, on: datetime.date | None = None) -> 
     Expected graduates are the graduates of the item's year + 1 (the cohort leaving next
     year) if the college reported that year, else those of the latest reported year; None
     when it reported none. Order: rank, expected graduates (most first, unknown last),
-    college code, major code. Four queries whatever the result size (five if the item was
-    loaded without its demand_list).
+    college code, major code, except that programs expecting no graduates (0 or unknown) come after
+    every program that expects some: they cannot fill the item next year. Four queries whatever the
+    result size (five if the item was loaded without its demand_list).
     """
     on = on or timezone.localdate()
     clusters = KeyClusters.load()
@@ -102,6 +103,7 @@ def suggested_programs(*, item: DemandItem, on: datetime.date | None = None) -> 
         suggestions.append(Suggestion(program, rank, graduates, year))
     suggestions.sort(
         key=lambda s: (
+            not s.expected_graduates,
             s.rank,
             s.expected_graduates is None,
             -(s.expected_graduates or 0),

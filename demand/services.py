@@ -92,7 +92,17 @@ def demand_list_submit(*, demand_list: DemandList, by) -> DemandList:
     locked = _lock_list(demand_list)
     if locked.status in (ListStatus.DRAFT, ListStatus.RETURNED) and not locked.items.exists():
         raise ValidationError({"items": _("清单「%(list)s」还没有需求事项，不能提交。") % {"list": locked}})
-    return _move_list(demand_list, locked, ListStatus.SUBMITTED, by, submitted_at=timezone.now(), return_reason="")
+    # A resubmitted list awaits a new review: the previous one's time and reviewer are in its history.
+    return _move_list(
+        demand_list,
+        locked,
+        ListStatus.SUBMITTED,
+        by,
+        submitted_at=timezone.now(),
+        return_reason="",
+        reviewed_at=None,
+        reviewed_by=None,
+    )
 
 
 @transaction.atomic
@@ -173,7 +183,7 @@ def demand_item_create(*, demand_list: DemandList, by, **fields) -> DemandItem:
     for name, value in defaults.items():
         setattr(item, name, value)
     rules.check_major_code(item.major_code)
-    rules.check_due_on(item.due_on, by_bureau=acts_as_bureau(by))
+    rules.check_due_on(item.due_on, by=by)
     save_as(item, by)
     rules.creation_event(item, by=by).save()
     return item
@@ -188,7 +198,7 @@ def demand_item_update(*, item: DemandItem, by, **fields) -> DemandItem:
     set_fields(item, fields, ITEM_FIELDS)
     rules.check_major_code(item.major_code)
     if item.due_on != due_on:
-        rules.check_due_on(item.due_on, by_bureau=acts_as_bureau(by))
+        rules.check_due_on(item.due_on, by=by)
     return save_as(item, by)
 
 
@@ -259,16 +269,23 @@ def demand_item_transition(*, item: DemandItem, to_status: str, by, note: str = 
 
 @transaction.atomic
 def demand_item_fulfil(
-    *, item: DemandItem, by, on: datetime.date | None = None, headcount: int | None = None, note: str = ""
+    *,
+    item: DemandItem,
+    by,
+    on: datetime.date | None = None,
+    headcount: int | None = None,
+    note: str = "",
+    over_confirmed: bool = False,
 ) -> DemandItem:
     """销号: tick an item off on `on` (default today, Asia/Shanghai) with the headcount actually met.
 
     Exactly one of several concurrent calls succeeds; the others get "already fulfilled".
-    `headcount` defaults to the requested headcount and may exceed it (an enterprise may
-    take on more people than it asked for); it may not be negative.
+    `headcount` defaults to the requested headcount; it may not be negative. It may exceed the
+    requested headcount (an enterprise may take on more people than it asked for) only with
+    `over_confirmed`, so that a typo (50 for 5) is not taken silently; the item page then shows the excess.
     """
     require_bureau(by, _("只有教育局可以为需求销号。"))
-    return _fulfil(item, by, on or timezone.localdate(), headcount, note)
+    return _fulfil(item, by, on or timezone.localdate(), headcount, note, over_confirmed=over_confirmed)
 
 
 def _check_fulfilment(on: datetime.date, headcount: int | None, *, date_field: str, headcount_field: str) -> None:
@@ -281,11 +298,22 @@ def _check_fulfilment(on: datetime.date, headcount: int | None, *, date_field: s
         raise ValidationError(errors)
 
 
-def _fulfil(item, by, on, headcount, note, college=None, kind=EventKind.STATUS) -> DemandItem:
+def _fulfil(
+    item, by, on, headcount, note, college=None, kind=EventKind.STATUS, *, over_confirmed: bool = False
+) -> DemandItem:
     _check_fulfilment(on, headcount, date_field="fulfilled_on", headcount_field="fulfilled_headcount")
     locked = _lock_item(item)
     if headcount is None:
         headcount = locked.headcount
+    if not over_confirmed and locked.headcount is not None and headcount > locked.headcount:
+        raise ValidationError(
+            {
+                "fulfilled_headcount": _(
+                    "实际满足人数 %(delivered)s 超过需求人数 %(requested)s；如确实如此，请勾选确认后再销号。"
+                )
+                % {"delivered": headcount, "requested": locked.headcount}
+            }
+        )
     return _move_item(
         item, locked, ItemStatus.FULFILLED, by, note, college, kind, fulfilled_on=on, fulfilled_headcount=headcount
     )
@@ -414,7 +442,17 @@ def fulfilment_proposal_confirm(*, proposal: FulfilmentProposal, by) -> DemandIt
     require_bureau(by, _("只有教育局可以确认销号。"))
     locked = _lock_proposal(proposal)
     note = _("确认%(college)s的销号申请。") % {"college": locked.college.name}
-    item = _fulfil(locked.item, by, locked.fulfilled_on, locked.headcount, note, locked.college, EventKind.CONFIRMED)
+    # Confirming is the bureau's explicit reading of the proposed figures, an excess included (shown on the item).
+    item = _fulfil(
+        locked.item,
+        by,
+        locked.fulfilled_on,
+        locked.headcount,
+        note,
+        locked.college,
+        EventKind.CONFIRMED,
+        over_confirmed=True,
+    )
     locked.status, locked.decided_by, locked.decided_at = ProposalStatus.CONFIRMED, by, timezone.now()
     save_as(locked, by)
     proposal.refresh_from_db()

@@ -20,7 +20,7 @@ from colleges.models import College
 from enterprises.models import Enterprise
 from enterprises.selectors import district_choices
 from portal.pages import filter_fields, filtered, paginate, perform, role_required, search, show_errors, with_all
-from portal.periods import Period
+from portal.periods import Period, quarter_choices
 from portal.roles import Role, enterprise_id_of, role_of
 
 from . import selectors, services
@@ -53,9 +53,6 @@ class DemandListPageFilter(DemandListFilterSet):
         return search(queryset, value, "enterprise__name", "enterprise__uscc")
 
 
-QUARTERS = [(q, f"Q{q}") for q in range(1, 5)]
-
-
 @role_required(BUREAU, ENTERPRISE)
 def demand_list_list(request):
     """The bureau reviews every enterprise's lists; a clerk sees their own and opens this quarter's."""
@@ -67,7 +64,7 @@ def demand_list_list(request):
     )
     filterset = filtered(request, DemandListPageFilter, queryset)
     names = ["year", "quarter", "status"]
-    widgets = {"quarter": forms.Select(choices=with_all(QUARTERS)), "status": forms.CheckboxSelectMultiple()}
+    widgets = {"quarter": forms.Select(choices=with_all(quarter_choices())), "status": forms.CheckboxSelectMultiple()}
     if role_of(request.user) == BUREAU:
         names = ["q", *names, "district"]
         widgets["district"] = forms.Select(choices=district_choices())
@@ -130,10 +127,30 @@ def _changeable_list(request, pk):
     return get_object_or_404(DemandList.objects.restrict(request.user, "change").select_related("enterprise"), pk=pk)
 
 
-@require_POST
+def _closed_to_enterprise(request, demand_list):
+    """A redirect to the list, with the reason, when the clerk may no longer change it (submitted or
+    accepted): the edit forms do not open only to fail on save. None when the form may open."""
+    if role_of(request.user) == ENTERPRISE and not demand_list.is_editable_by_enterprise:
+        messages.info(
+            request,
+            _("清单「%(list)s」%(status)s，企业不能再修改；如需修改请联系教育局退回。")
+            % {"list": demand_list, "status": demand_list.get_status_display()},
+        )
+        return redirect("demand:list_detail", pk=demand_list.pk)
+    return None
+
+
 @role_required(ENTERPRISE)
 def demand_list_submit(request, pk):
+    """GET asks to confirm (submitting hands the list to the bureau, read-only after); POST submits."""
     demand_list = _changeable_list(request, pk)
+    if request.method != "POST":
+        closed = _closed_to_enterprise(request, demand_list)
+        return closed or render(
+            request,
+            "demand/list_submit_confirm.html",
+            {"demand_list": demand_list, "item_count": demand_list.items.count()},
+        )
     perform(
         request,
         lambda: services.demand_list_submit(demand_list=demand_list, by=request.user),
@@ -171,6 +188,8 @@ def demand_list_return(request, pk):
 @role_required(BUREAU, ENTERPRISE)
 def item_create(request, pk):
     demand_list = _changeable_list(request, pk)
+    if closed := _closed_to_enterprise(request, demand_list):
+        return closed
     form = DemandItemForm(request.POST or None, enterprise=demand_list.enterprise)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,6 +212,8 @@ def _changeable_item(request, pk):
 @role_required(BUREAU, ENTERPRISE)
 def item_edit(request, pk):
     item = _changeable_item(request, pk)
+    if closed := _closed_to_enterprise(request, item.demand_list):
+        return closed
     form = DemandItemForm(request.POST or None, instance=item, enterprise=item.demand_list.enterprise)
     if request.method == "POST" and form.is_valid():
         try:
@@ -208,6 +229,8 @@ def item_edit(request, pk):
 @role_required(BUREAU, ENTERPRISE)
 def item_delete(request, pk):
     item = _changeable_item(request, pk)
+    if closed := _closed_to_enterprise(request, item.demand_list):
+        return closed
     if request.method == "POST":
         perform(
             request,
@@ -222,6 +245,8 @@ def item_delete(request, pk):
 def item_upload(request, pk):
     """Add items from an .xlsx: every row is validated first; one bad row means nothing is saved."""
     demand_list = _changeable_list(request, pk)
+    if closed := _closed_to_enterprise(request, demand_list):
+        return closed
     form = ItemUploadForm(request.POST or None, request.FILES or None, enterprise=demand_list.enterprise)
     if request.method == "POST" and form.is_valid():
         rows = form.cleaned_data["rows"]
@@ -275,7 +300,7 @@ def item_list(request):
     widgets = {
         "status": forms.CheckboxSelectMultiple(),
         "kind": forms.CheckboxSelectMultiple(),
-        "quarter": forms.Select(choices=with_all(QUARTERS)),
+        "quarter": forms.Select(choices=with_all(quarter_choices())),
         "overdue": forms.Select(choices=with_all([("true", _("仅逾期")), ("false", _("未逾期"))])),
     }
     if role_of(request.user) == BUREAU:
@@ -301,7 +326,9 @@ def _item_page(request, item, transition_form=None, fulfil_form=None, status=200
     bureau = role_of(request.user) == BUREAU
     open_item = item.status not in (ItemStatus.FULFILLED, ItemStatus.CANCELLED)
     counted = item.demand_list.status in COUNTED_LIST_STATUSES
-    assignments = DemandAssignment.objects.restrict(request.user).filter(item=item).select_related("college")
+    assignments = list(DemandAssignment.objects.restrict(request.user).filter(item=item).select_related("college"))
+    suggestions = selectors.suggested_programs(item=item) if item.kind == ItemKind.TALENT else None
+    shown = selectors.SUGGESTIONS_SHOWN
     return render(
         request,
         "demand/item_detail.html",
@@ -312,7 +339,10 @@ def _item_page(request, item, transition_form=None, fulfil_form=None, status=200
             "assignments": assignments,
             "can_assign": bureau,
             "assign_form": AssignForm(),
-            "suggestions": selectors.suggested_programs(item=item) if item.kind == ItemKind.TALENT else None,
+            "suggestions": suggestions[:shown] if suggestions is not None else None,
+            "more_suggestions": suggestions[shown:] if suggestions else [],
+            "can_assign_suggestion": bureau and open_item and counted,
+            "assigned_college_ids": {assignment.college_id for assignment in assignments},
             "can_move": bureau and open_item and counted,
             "transition_form": transition_form or TransitionForm(item=item),
             "fulfil_form": fulfil_form
@@ -374,6 +404,7 @@ def item_fulfil(request, pk):
                 on=form.cleaned_data["fulfilled_on"],
                 headcount=form.cleaned_data["fulfilled_headcount"],
                 note=form.cleaned_data["note"],
+                over_confirmed=form.cleaned_data["over_confirmed"],
             )
         except ValidationError as error:
             show_errors(form, error)

@@ -562,7 +562,8 @@ class _Seeder:
             if n == 0:  # the demo clerk's enterprise: a large NEV chain leader in the city centre
                 cluster, (district, _w, region, prefix) = 0, districts[0]
             if cluster is None:
-                industry, words = rng.choice(ref.OTHER_SECTORS[0]), ref.OTHER_SECTORS[1]
+                industry = rng.choice(ref.OTHER_SECTORS[0])
+                words = ref.OTHER_SECTOR_WORDS[industry]
             else:
                 industry, words = rng.choice(self.cluster_industries[cluster]), ref.CLUSTERS[cluster][5]
             scale = "large" if n == 0 else scales.pick(rng)
@@ -1071,14 +1072,15 @@ class _Seeder:
                     requested = _at(_quarter_start(year, quarter) + datetime.timedelta(days=20), 9)
                     for e in sample:
                         answered = (year, quarter) != CURRENT_QUARTER and rng.random() < 0.6
+                        benefited = (rng.random() < 0.75) if answered else None
                         yield {
                             "card_id": card["id"],
                             "enterprise_id": e.id,
                             "year": year,
                             "quarter": quarter,
                             "requested_at": requested,
-                            "benefited": (rng.random() < 0.75) if answered else None,
-                            "comment": rng.choice(ref.FEEDBACK_COMMENTS) if answered else "",
+                            "benefited": benefited,
+                            "comment": rng.choice(ref.FEEDBACK_COMMENTS[benefited]) if answered else "",
                             "answered_at": requested + datetime.timedelta(days=rng.randint(2, 30))
                             if answered
                             else None,
@@ -1111,7 +1113,14 @@ class _Seeder:
         step("college work", self.college_work, users)
         step("cooperation", self.cooperation)
         step("policies", self.policies, users["bureau"], users["enterprise"])
+        if self.spec.name == "city":
+            step("target sources", self.target_sources)
         return users
+
+    def target_sources(self):
+        """The city's targets cite the demo city's documents only (seeded targets may cite another city)."""
+        for metric, source in ref.CITY_TARGET_SOURCES.items():
+            mm.Target.objects.filter(metric=metric, scope_type="city", scope_id="").update(source=source)
 
 
 def _skip_foreign_key_checks() -> None:

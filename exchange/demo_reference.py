@@ -242,6 +242,27 @@ OTHER_SECTORS = (
     ["服务礼仪培训", "安全生产培训"],
 )
 
+# The name words of an enterprise outside every cluster, by its industry (OTHER_SECTORS[0]): the name says
+# what the industry code says (an 汽车服务 company repairs cars, O8111; it is not classed 正餐服务).
+OTHER_SECTOR_WORDS = {
+    "F52": ["商贸", "百货"],
+    "F5292": ["电子商务", "网络科技"],
+    "O8111": ["汽车服务", "汽车维修"],
+    "H6210": ["餐饮管理", "酒楼"],
+    "L72": ["企业管理咨询", "商务服务"],
+    "C3311": ["钢结构", "金属结构"],
+    "C30": ["建材", "新型建材"],
+    "G5431": ["物流", "货运"],
+    "J66": ["小额贷款", "融资担保"],
+}
+
+# The demo city's own document for the targets that SPEC 4 seeds from another city's (盘锦) policy: a demo of
+# one city cites that city only. metric → source.
+CITY_TARGET_SOURCES = {
+    metric: "淮安市关于深化产教融合的实施意见（示例），工作目标"
+    for metric in ("training_bases", "integration_enterprises", "cooperation_projects")
+}
+
 # 职业教育专业目录（2021年）: code, name, level, industries the major prepares for.
 MAJORS = [
     # 高职专科
@@ -409,13 +430,22 @@ RETURN_REASONS = [
     "期望完成日期早于本季度，请调整。",
 ]
 
-FEEDBACK_COMMENTS = [
-    "政策已享受，申报流程清晰。",
-    "希望简化申报材料。",
-    "已通过税务窗口办理，效果明显。",
-    "尚未达到申报条件，希望放宽门槛。",
-    "建议增加线上办理渠道。",
-]
+# 政策落实回头看 comments, by the answer they come with (benefited yes / no): a "已享受" answer never says
+# the enterprise is not yet eligible.
+FEEDBACK_COMMENTS = {
+    True: [
+        "政策已享受，申报流程清晰。",
+        "已通过税务窗口办理，效果明显。",
+        "已享受，希望简化申报材料。",
+        "已享受，建议增加线上办理渠道。",
+    ],
+    False: [
+        "尚未达到申报条件，希望放宽门槛。",
+        "正在准备申报材料，希望简化流程。",
+        "不了解具体办理渠道，希望上门辅导。",
+        "建议增加线上办理渠道。",
+    ],
+}
 
 # Policy cards: title, category, summary, body, issuer, document number, effective from/to,
 # audience tags, status, published on (None for drafts).

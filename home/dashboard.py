@@ -9,22 +9,25 @@ from functools import reduce
 from urllib.parse import quote
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS, urlencode
+from django.utils.translation import gettext_lazy as _
 
 from colleges.models import College
 from demand.choices import UNFINISHED_ITEM_STATUSES, ItemStatus
 from demand.models import DemandAssignment, DemandItem, DemandList
 from demand.selectors import college_items, overdue_items, overdue_q, responsiveness
 from metrics.choices import AlertStatus, Metric, ScopeType, TargetStatus
-from metrics.models import Alert, Snapshot
+from metrics.models import Alert, Snapshot, Target
 from metrics.registry import RATIO_METRICS
+from metrics.review import with_rates
 from metrics.selectors import latest_run, targets_progress
 from metrics.supply_demand import cluster_table, scope_key
 from policies.models import PolicyDelivery, PolicyFeedback
-from portal.periods import Period, choose_period
+from portal.periods import Period, choose_period, quarter_label
+from portal.roles import Role, role_of
 from portal.templatetags.portal_ui import format_figure
 from programs.models import Program
 
@@ -62,26 +65,49 @@ def trend_series(snapshots, period: Period) -> dict:
 
     `snapshots` are one scope's rows; values of ratio metrics are sent in per cent.
     """
-    return _series_from_rows(list(snapshots.filter(_up_to(period)).values_list("metric", "year", "quarter", "value")))
+    rows = list(snapshots.filter(_up_to(period)).values_list("metric", "year", "quarter", "value"))
+    return _series_from_rows(rows, target_lines(ScopeType.CITY, ""))
 
 
-def _series_from_rows(rows) -> dict:
+def target_lines(scope_type: str, scope_id: str) -> dict[str, float]:
+    """metric → the threshold of its target for the scope, drawn on the trend chart as a line. One query.
+
+    Where a metric has several targets for the scope (different deadlines), the latest deadline's."""
+    targets = Target.objects.filter(scope_type=scope_type, scope_id=scope_id).order_by(
+        F("deadline_year").asc(nulls_first=True), "id"
+    )
+    return {metric: threshold for metric, threshold in targets.values_list("metric", "threshold")}
+
+
+def _series_from_rows(rows, targets: dict[str, float] | None = None) -> dict:
     periods = sorted({(year, quarter) for _m, year, quarter, _v in rows})
     index = {p: i for i, p in enumerate(periods)}
     values = {}
     for metric, year, quarter, value in rows:
         series = values.setdefault(metric, [None] * len(periods))
-        if value is not None and metric in RATIO_METRICS:
-            value = round(value * 100, 2)
-        series[index[(year, quarter)]] = value
+        series[index[(year, quarter)]] = _in_chart_units(metric, value)
     return {
-        "periods": [f"{year}Q{quarter}" for year, quarter in periods],
+        "periods": [quarter_label(year, quarter) for year, quarter in periods],
+        "target_label": str(_("目标")),
         "series": [
-            {"metric": metric, "name": str(label), "ratio": metric in RATIO_METRICS, "values": values[metric]}
+            {
+                "metric": metric,
+                "name": str(label),
+                "ratio": metric in RATIO_METRICS,
+                "values": values[metric],
+                "target": _in_chart_units(metric, (targets or {}).get(metric)),
+            }
             for metric, label in Metric.choices
             if metric in values
         ],
     }
+
+
+def _in_chart_units(metric: str, value: float | None) -> float | None:
+    """Ratios are charted in per cent."""
+    if value is None or metric not in RATIO_METRICS:
+        return value
+    return round(value * 100, 2)
 
 
 def supply_demand_table(period: Period, scope_type: str | None = ScopeType.CITY, scope_id: str = "") -> dict | None:
@@ -145,11 +171,12 @@ def bureau_home(user, period_key: str | None = None) -> dict:
         )
     alerts = Alert.objects.restrict(user).filter(status=AlertStatus.OPEN)
     context["open_alerts_count"] = alerts.count()
-    context["open_alerts"] = list(
+    context["open_alerts"] = with_rates(
         alerts.select_related("program__college", "program__major").order_by("-year", "id")[:TOP_N]
     )
     overdue = overdue_items(DemandItem.objects.restrict(user), timezone.localdate())
     context["overdue_count"] = overdue.count()
+    context["overdue_url"] = overdue_items_url()
     context["overdue_items"] = [
         {"item": item, "url": _item_link(item)} for item in overdue.select_related("demand_list__enterprise")[:TOP_N]
     ]
@@ -198,6 +225,44 @@ def drill_down_scopes(period: Period) -> dict:
         for scope, url in zip(found, scope_urls(scope_type, [s["id"] for s in found]), strict=True):
             scope["url"] = url
     return {"districts": scopes[ScopeType.DISTRICT], "colleges": scopes[ScopeType.COLLEGE]}
+
+
+# The items the bureau chases as overdue: those of submitted or accepted lists (demand.selectors.overdue_items).
+OVERDUE_QUERY = "overdue=true&list_status=submitted&list_status=accepted"
+
+
+def overdue_items_url(**filters) -> str:
+    """The item list filtered to the overdue items the bureau home counts (and to `filters`)."""
+    extra = f"&{urlencode(filters)}" if filters else ""
+    return f"{reverse('demand:items')}?{OVERDUE_QUERY}{extra}"
+
+
+def scope_links(user, scope_type: str, scope_id: str, scope_name: str) -> list[dict]:
+    """Where the drill-down goes on from a scope page: the filtered list pages of its rows.
+
+    A district (bureau): its colleges, enterprises, demand lists and overdue items. A college: its
+    overview, programs and the items assigned to it (a college admin sees only their own college's page).
+    """
+    bureau = role_of(user) == Role.BUREAU
+    if scope_type == ScopeType.DISTRICT and bureau:
+        district = urlencode({"district": scope_name})
+        return [
+            {"label": _("院校"), "url": f"{reverse('colleges:college_list')}?{district}"},
+            {"label": _("企业"), "url": f"{reverse('enterprises:enterprise_list')}?{district}"},
+            {"label": _("需求清单"), "url": f"{reverse('demand:demand_list_list')}?{district}"},
+            {"label": _("逾期需求"), "url": overdue_items_url(district=scope_name)},
+        ]
+    if scope_type == ScopeType.COLLEGE:
+        college = College.objects.restrict(user, "change").filter(code=scope_id).first()
+        if college is None:
+            return []
+        programs = reverse("programs:program_list") + (f"?college={college.pk}" if bureau else "")
+        return [
+            {"label": _("院校概况"), "url": reverse("college_detail", args=[college.pk])},
+            {"label": _("专业点"), "url": programs},
+            {"label": _("承接的需求"), "url": reverse("demand:assigned_items", args=[college.pk])},
+        ]
+    return []
 
 
 def scope_urls(scope_type: str, scope_ids: list[str]) -> list[str]:
@@ -317,7 +382,7 @@ def scope_history(user, scope_type: str, scope_id: str, max_periods: int = 8) ->
         "scope_name": rows[-1][-1],
         "periods": shown,
         "table": table,
-        "trends": _series_from_rows([(m, y, q, v) for m, y, q, v, *_r in rows]),
+        "trends": _series_from_rows([(m, y, q, v) for m, y, q, v, *_r in rows], target_lines(scope_type, scope_id)),
         "supply_demand": supply_demand_table(latest, scope_type, scope_id),
         "supply_demand_url": analysis_url(latest, scope_type, scope_id),
         "latest": latest,

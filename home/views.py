@@ -54,6 +54,7 @@ def scope_detail(request, scope_type, scope_id=""):
     context = dashboard.scope_history(request.user, scope_type, scope_id)
     if context is None:
         raise Http404
+    context["links"] = dashboard.scope_links(request.user, scope_type, scope_id, context["scope_name"])
     return render(request, "home/scope_detail.html", context)
 
 

@@ -6,6 +6,8 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.periods import quarter_choices
+
 from .choices import AlertDecision
 from .models import ReviewRule, Scenario
 
@@ -14,9 +16,7 @@ class RunForm(forms.Form):
     """A period (year, quarter) to compute."""
 
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    quarter = forms.TypedChoiceField(
-        label=_("季度"), coerce=int, choices=[(q, _("第%(q)s季度") % {"q": q}) for q in range(1, 5)]
-    )
+    quarter = forms.TypedChoiceField(label=_("季度"), coerce=int, choices=quarter_choices)
 
 
 class AlertDecisionForm(forms.Form):

@@ -291,6 +291,31 @@ def trips_with_rules(alert: Alert) -> list[dict]:
     return rows
 
 
+def with_rates(alerts) -> list[Alert]:
+    """The alerts, each with `trip_rates`: per tripped rule the figure's name and the values that raised it,
+    newest year first ([{"figure", "level", "values": [(year, value), …]}]); an alert of before the rules
+    (no trips) shows its in-field rates. One query for the rules."""
+    alerts = list(alerts)
+    codes = {trip["rule"] for alert in alerts for trip in alert.trips}
+    figures = dict(ReviewRule.objects.filter(code__in=codes).values_list("code", "figure"))
+    for alert in alerts:
+        trips = alert.trips or [
+            {"rule": "", "figure": ReviewFigure.IN_FIELD_RATE, "level": alert.level, "values": alert.rates or {}}
+        ]
+        alert.trip_rates = []
+        for trip in trips:
+            figure = trip.get("figure") or figures.get(trip["rule"])
+            alert.trip_rates.append(
+                {
+                    # A rule since deleted shows its code.
+                    "figure": ReviewFigure(figure).label if figure else trip["rule"],
+                    "level": trip["level"],
+                    "values": sorted(trip["values"].items(), reverse=True),
+                }
+            )
+    return alerts
+
+
 # --- demo ------------------------------------------------------------------------------------------
 
 # Example rules beside in_field_60 (figures of the demo city: in-field rates 0.40–0.94, local rates 0.44–0.99).

@@ -42,11 +42,13 @@ def alert_list(request):
         return _export(alerts)
     counts = dict(alerts.order_by().values_list("level").annotate(n=Count("id")))
     is_bureau = role_of(request.user) == Role.BUREAU
+    page_obj = paginate(request, alerts)
+    page_obj.object_list = review.with_rates(page_obj.object_list)
     return render(
         request,
         "metrics/alert_list.html",
         {
-            "page_obj": paginate(request, alerts),
+            "page_obj": page_obj,
             "filter_errors": filterset.errors,
             "counts": [(value, label, counts.get(value, 0)) for value, label in ReviewLevel.choices],
             "statuses": AlertStatus.choices,

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from colleges.models import College
+from portal.periods import quarter_label
 from portal.xlsx import HEADCOUNT, RATIO, new_workbook, table_sheet, workbook_bytes
 from programs.choices import Schooling
 from programs.models import Program
@@ -267,7 +268,7 @@ def workbook(scenario: Scenario, answer: dict, described: list[dict]) -> bytes:
         [
             (_("方案名称"), scenario.name),
             (_("说明"), scenario.description),
-            (_("基准季度"), f"{scenario.year}Q{scenario.quarter}"),
+            (_("基准季度"), quarter_label(scenario.year, scenario.quarter)),
             (_("导出时间"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
             (
                 _("口径"),

@@ -5,7 +5,7 @@ and both as an Excel workbook. Reads the rows a run stored; a fixed number of qu
 
 from django.utils.translation import gettext as _
 
-from portal.periods import Period
+from portal.periods import Period, quarter_label
 from portal.xlsx import HEADCOUNT, new_workbook, table_sheet, workbook_bytes
 from reference.choices import MajorLevel
 from reference.matching import OTHER, KeyClusters
@@ -91,11 +91,17 @@ def cluster_table(run: MetricRun, scope_type: str | None = ScopeType.CITY, scope
         for row in supply_demand_rows(run, scope_type, scope_id)
     ]
     years = [run.year + n for n in range(FORECAST_YEARS + 1)]
+    totals = {name: sum(row[name] for row in rows) for name in TOTALLED}
+    # Shares beside the headcounts: supply_demand_match (SPEC 4) compares shares, not heads, so the page
+    # shows each side as a share of its own total too (None where that total is 0, as the index is null).
+    for row in rows:
+        row["demand_share"] = row["demand"] / totals["demand"] if totals["demand"] else None
+        row["graduates_share"] = row["graduates"] / totals["graduates"] if totals["graduates"] else None
     return {
         "run": run,
         "rows": rows,
         "years": years,
-        **{name: sum(row[name] for row in rows) for name in TOTALLED},
+        **totals,
         # Graduates of Y (recorded) and of Y+1..Y+3 (projected), one series per row, for charts.
         "sparklines": {
             "years": [str(year) for year in years],
@@ -210,7 +216,7 @@ def workbook(run: MetricRun, scope_name: str, clusters: dict, majors: dict) -> b
         taken,
     )
     notes = [
-        (_("统计期"), f"{run.year}Q{run.quarter}"),
+        (_("统计期"), quarter_label(run.year, run.quarter)),
         (_("计算任务"), f"#{run.pk}"),
         (_("按产业集群的范围"), scope_name),
         (_("未填专业的人才需求条数（不在按专业表中）"), run.items_without_major),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import EnterpriseTag
 from portal.pages import DATE_INPUT
+from portal.periods import quarter_choices
 
 from .models import PolicyCard
 
@@ -42,7 +43,7 @@ class PolicyCardForm(forms.ModelForm):
 
 class SampleForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    quarter = forms.TypedChoiceField(label=_("季度"), choices=[(q, f"Q{q}") for q in range(1, 5)], coerce=int)
+    quarter = forms.TypedChoiceField(label=_("季度"), choices=quarter_choices, coerce=int)
     size = forms.IntegerField(label=_("抽样企业数"), min_value=1, max_value=1000, initial=10)
 
     def __init__(self, *args, **kwargs):

@@ -102,10 +102,13 @@ def card_edit(request, pk):
     return _card_form_page(request, PolicyCardForm(request.POST or None, instance=card), _("编辑政策明白卡"))
 
 
-@require_POST
 @role_required(BUREAU)
 def card_publish(request, pk):
+    """GET asks to confirm (publishing delivers the card to every enterprise of its audience at once);
+    POST publishes."""
     card = get_object_or_404(PolicyCard.objects.restrict(request.user, "change"), pk=pk)
+    if request.method != "POST":
+        return render(request, "policies/card_publish_confirm.html", {"card": card})
     perform(
         request, lambda: services.policy_card_publish(card=card, by=request.user), _("政策卡已发布并送达适用企业。")
     )

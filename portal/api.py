@@ -18,7 +18,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from .drf import JSONParser, SearchFilter
-from .numbers import FiniteFloatField
+from .numbers import FiniteFloatField, validate_people
 from .roles import Action, Role, role_of
 
 
@@ -33,6 +33,14 @@ class ScopedSerializer(serializers.ModelSerializer):
 
     # Related fields naming the row's owner: restricted to what the user may *change*.
     owner_fields: tuple[str, ...] = ()
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if validate_people in model_field.validators:
+            # validate_people says "at most MAX_PEOPLE"; the database range's "≤ 2147483647" beside it
+            # would be a second, confusing message for the same typo.
+            kwargs.pop("max_value", None)
+        return field_class, kwargs
 
     def get_fields(self):
         fields = super().get_fields()

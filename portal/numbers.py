@@ -27,6 +27,16 @@ def validate_people(value) -> None:
         )
 
 
+def check_people_at_the_form(form) -> None:
+    """Give the people fields of a model form validate_people at the form field, so that a typo of
+    99 999 999 999 is refused there with that one message: the model would add the database range's
+    "≤ 2147483647" beside it. A refused form field is not validated again by the model."""
+    model_fields = {field.name: field for field in form._meta.model._meta.get_fields() if hasattr(field, "validators")}
+    for name, field in form.fields.items():
+        if name in model_fields and validate_people in model_fields[name].validators:
+            field.validators.append(validate_people)
+
+
 class FiniteFloatField(serializers.FloatField):
     """Refuses "NaN" and "Infinity" (float() takes them as strings) with a message that says why: DRF ≥ 3.17
     refuses them too, but as "a valid number is required", which sends the user looking for a typo."""

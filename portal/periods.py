@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import total_ordering
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 
 @total_ordering
@@ -56,12 +57,39 @@ class Period:
         return f"{self.year}-{self.quarter}"
 
     @property
-    def label(self) -> str:
-        """How pages and reports write it: "2025Q2"."""
+    def code(self) -> str:
+        """The machine form, for file names and logs: "2025Q2"."""
         return f"{self.year}Q{self.quarter}"
+
+    @property
+    def label(self) -> str:
+        """How people read it, in the active language: "2025年第2季度", "2025 Q2" (quarter_label)."""
+        return quarter_label(self.year, self.quarter)
 
     def __str__(self) -> str:
         return self.label
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+# One format per language (issue 17) rather than a translated phrase: "2026年第4季度" and "2026 Q4" are
+# conventions of their languages, not sentences, and pages, workbooks and select options must agree.
+def quarter_label(year: int, quarter: int) -> str:
+    """A quarter as people read it: "2026年第4季度" in Chinese, "2026 Q4" in English. Evaluated per call
+    (never at import time), so it follows the request's language."""
+    return f"{year} Q{quarter}" if _english() else f"{year}年第{quarter}季度"
+
+
+def quarter_name(quarter: int) -> str:
+    """A quarter of no particular year, for select options: "第4季度", "Q4"."""
+    return f"Q{quarter}" if _english() else f"第{quarter}季度"
+
+
+def quarter_choices() -> list[tuple[int, str]]:
+    """The four quarters as (number, name) options, built when a form is drawn (callable choices)."""
+    return [(quarter, quarter_name(quarter)) for quarter in range(1, 5)]
 
 
 def quarter_end(year: int, quarter: int) -> datetime.date:

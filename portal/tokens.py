@@ -17,13 +17,20 @@ from .models import UserProfile
 from .pages import role_required
 from .roles import Role, role_of
 
+# Roles whose token reads and writes one enterprise's or college's own rows, rather than the agencies'
+# read-only view: issued only when asked for explicitly.
+OWNER_ROLES = (Role.ENTERPRISE, Role.COLLEGE)
+
 
 @transaction.atomic
-def token_issue(*, username: str, by, create_agency: bool = False) -> Token:
+def token_issue(*, username: str, by, create_agency: bool = False, owner_confirmed: bool = False) -> Token:
     """A fresh token for `username` (any previous key stops working).
 
-    With `create_agency`, a missing user is created as an agency account (no password: it
-    signs in only with the token). A user without a role may hold a token but the API refuses it.
+    Both choices are explicit (issue 17), so that a typo neither creates an account nor hands an
+    enterprise's or college's account a key by accident: with `create_agency`, a missing user is created
+    as an agency account (no password: it signs in only with the token); an enterprise or college account
+    gets a token only with `owner_confirmed` (its own system may then use the API with that account's
+    rights). A user without a role may hold a token but the API refuses it.
     """
     username = (username or "").strip()
     if not username:
@@ -40,6 +47,14 @@ def token_issue(*, username: str, by, create_agency: bool = False) -> Token:
         profile = UserProfile(user=user, role=Role.AGENCY)
         profile.full_clean()
         profile.save()
+    role = role_of(user)
+    if role in OWNER_ROLES and not owner_confirmed:
+        raise ValidationError(
+            {
+                "owner_confirmed": _("%(name)s 是%(role)s账号：令牌可读写该单位自己的数据。如确需签发，请勾选确认。")
+                % {"name": username, "role": Role(role).label}
+            }
+        )
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user)
 
@@ -53,8 +68,11 @@ def token_revoke(*, username: str, by) -> int:
 
 class IssueForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("用户名"), max_length=150)
-    create_agency = forms.BooleanField(
-        label=gettext_lazy("用户不存在时新建为“其他部门”账号"), required=False, initial=True
+    create_agency = forms.BooleanField(label=gettext_lazy("用户不存在时新建为“其他部门”账号"), required=False)
+    owner_confirmed = forms.BooleanField(
+        label=gettext_lazy("确认向企业或院校账号签发令牌"),
+        required=False,
+        help_text=gettext_lazy("仅在用户是企业或院校账号时需要；通常令牌只签发给其他部门的系统。"),
     )
 
 
@@ -80,7 +98,8 @@ def token_list(request):
     try:
         token = token_issue(by=request.user, **form.cleaned_data)
     except ValidationError as error:
-        form.add_error("username", error.message_dict.get("username", error.messages))
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else "username", problems)
         return _page(request, form, status=400)
     # Rendered, not redirected: the key is shown this once and never stored in a message or session.
     return _page(request, IssueForm(), issued=token)

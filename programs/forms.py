@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from colleges.forms import OwnedByCollegeForm
 from enterprises.forms import EnterpriseField
+from portal.numbers import check_people_at_the_form
 from portal.pages import DATE_INPUT, drop_unwritable_fields
 
 from .models import OrderClass, Program, ProgramYear
@@ -35,6 +36,7 @@ class ProgramYearForm(forms.ModelForm):
         self.instance.program = program
         for field in self.fields.values():
             field.widget.attrs.setdefault("min", 0)
+        check_people_at_the_form(self)
 
     def clean_year(self):
         # The (program, year) constraint names no form field of its own, so say it at the year.
@@ -55,5 +57,6 @@ class OrderClassForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only programs the user may change: a college admin picks among their own programs.
+        check_people_at_the_form(self)
         programs = Program.objects.restrict(user, "change").select_related("college", "major")
         self.fields["program"].queryset = programs.order_by("college__code", "major__code", "schooling")

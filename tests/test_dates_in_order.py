@@ -92,7 +92,10 @@ def test_enterprise_cannot_move_an_item_due_date_into_the_past(client, enterpris
     assert item.due_on == timezone.localdate()
 
 
-def test_bureau_may_record_an_item_due_in_the_past(client, bureau_user, draft):
+def test_bureau_cannot_file_an_item_due_in_the_past_either(client, bureau_user, draft):
+    # History comes in by the bundle import (above); a person files what is needed from now on (issue 17).
     client.force_login(bureau_user)
     body = {"demand_list": draft.pk, "kind": "tech", "title": "补录", "due_on": "2024-03-30"}
-    assert client.post("/api/v1/demand-items/", body, content_type="application/json").status_code == 201
+    response = client.post("/api/v1/demand-items/", body, content_type="application/json")
+    assert (response.status_code, response.json()) == (400, {"due_on": ["期望完成日期不能早于今天。"]})
+    assert not DemandItem.objects.exists()

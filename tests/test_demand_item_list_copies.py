@@ -51,7 +51,7 @@ def test_items_follow_their_list_through_the_review_cycle(enterprise, enterprise
     assert _statuses(draft) == {(2025, 3, "accepted")}
     # The bureau may still add to an accepted list: the new item takes the list's current state.
     services.demand_item_create(
-        demand_list=draft, by=bureau_user, kind="tech", title="攻关", headcount=None, due_on=D(2025, 12, 31)
+        demand_list=draft, by=bureau_user, kind="tech", title="攻关", headcount=None, due_on=DUE
     )
     assert _statuses(draft) == {(2025, 3, "accepted")}
     assert drifted() == []
@@ -66,7 +66,7 @@ def test_an_item_created_from_a_stale_list_object_takes_the_stored_state(enterpr
     services.demand_list_submit(demand_list=DemandList.objects.get(pk=stale.pk), by=enterprise_user)
 
     item = services.demand_item_create(
-        demand_list=stale, by=bureau_user, kind="talent", title="钳工", headcount=2, due_on=D(2025, 6, 30)
+        demand_list=stale, by=bureau_user, kind="talent", title="钳工", headcount=2, due_on=DUE
     )
 
     assert (item.year, item.quarter, item.list_status) == (2025, 2, "submitted")

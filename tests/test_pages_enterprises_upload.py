@@ -122,9 +122,9 @@ def test_submitted_list_refuses_an_upload_and_keeps_its_items(client, enterprise
     client.force_login(enterprise_user)
     rows = [["技能人才", "电工", "C36", "", 5, "2030-06-30"], ["技能人才", "焊工", "C36", "", 3, "2030-06-30"]]
     response = upload(client, submitted, workbook(rows))
-    assert response.status_code == 400
-    [refusal] = response.context["form"].non_field_errors()
-    assert "不能再修改" in refusal
+    # The form does not open for a submitted list: the clerk is sent back to it with the reason (issue 17).
+    assert response.status_code == 302
+    assert "不能再修改" in client.get(response.url).content.decode()
     assert DemandItem.objects.filter(demand_list=submitted).count() == 1
 
 

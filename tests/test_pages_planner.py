@@ -157,7 +157,7 @@ def test_list_shows_name_period_changes_updated_and_author(client, bureau_user, 
     client.force_login(bureau_user)
     response = client.get(LIST)
     body = response.content.decode()
-    assert "压减方案" in body and "2024Q4" in body and "bureau" in body
+    assert "压减方案" in body and "2024年第4季度" in body and "bureau" in body
     assert '<td class="num">2</td>' in body
     assert CREATE in body
 

@@ -276,7 +276,7 @@ def test_only_the_bureau_moves_items(enterprise, enterprise_user):
 def test_fulfil_sets_date_headcount_and_records_the_event(bureau_user):
     item = f.DemandItemFactory(status="in_progress", headcount=10)
 
-    services.demand_item_fulfil(item=item, by=bureau_user, on=D(2025, 6, 20), headcount=12)
+    services.demand_item_fulfil(item=item, by=bureau_user, on=D(2025, 6, 20), headcount=12, over_confirmed=True)
 
     item.refresh_from_db()
     assert (item.status, item.fulfilled_on, item.fulfilled_headcount) == ("fulfilled", D(2025, 6, 20), 12)

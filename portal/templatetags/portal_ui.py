@@ -4,6 +4,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.periods import quarter_label as _quarter_label
 from portal.roles import Role
 
 register = template.Library()
@@ -48,6 +49,8 @@ _MENUS = {
         (_("需求清单"), ["demand:demand_list_list"]),
         (_("导出数据"), ["exchange:export"]),
         (_("政策"), ["policies:inbox", "policies:card_list"]),
+        # The enterprise list sends a clerk to their own profile.
+        (_("企业信息"), ["enterprises:enterprise_list"]),
     ],
     Role.AGENCY: [
         (_("首页"), ["home"]),
@@ -159,3 +162,9 @@ def signed_points(value):
     if points == 0:
         return "0.0"
     return f"+{points:.1f}" if points > 0 else f"−{-points:.1f}"
+
+
+@register.simple_tag
+def quarter_label(year, quarter):
+    """{% quarter_label run.year run.quarter %}: the one way a quarter is written (portal.periods)."""
+    return _quarter_label(year, quarter)

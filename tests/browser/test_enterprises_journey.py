@@ -53,6 +53,7 @@ def test_enterprise_submits_its_list_and_the_bureau_ticks_an_item_off(page):
     page.click("button[name=save]")
     assert page.locator("table.table tbody tr").count() == 2
     page.click("text=提交清单")
+    page.click("button:has-text('确认提交')")  # the confirm step (issue 17)
     page.locator("[data-testid=list-status]", has_text="已提交").wait_for()
     logout(page)
 

@@ -33,7 +33,8 @@ def test_card_published_acknowledged_and_reach_rises(page):
     page.fill("#id_body", "一、适用对象……\n二、申报方式……")
     page.click("button:has-text('保存')")
     page.locator("[data-testid=card-status]", has_text="草稿").wait_for()
-    page.click("button:has-text('发布')")
+    page.click("[data-testid=publish-card]")
+    page.click("button:has-text('确认发布')")  # the confirm step (issue 17)
     page.locator("[data-testid=card-status]", has_text="已发布").wait_for()
     assert page.locator("[data-testid=deliveries]").inner_text() == "2"
     assert page.locator("[data-testid=reach-ratio]").inner_text() == "0.0%"

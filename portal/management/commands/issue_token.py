@@ -14,15 +14,18 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--agency", action="store_true", help="create USERNAME as an agency user if missing")
         parser.add_argument("--revoke", action="store_true", help="delete the user's token instead")
+        parser.add_argument(
+            "--owner-account", action="store_true", help="confirm issuing to an enterprise or college account"
+        )
 
-    def handle(self, *args, username, agency, revoke, **options):
+    def handle(self, *args, username, agency, revoke, owner_account, **options):
         if revoke:
             if not token_revoke(username=username, by=None):
                 raise CommandError(f"{username} has no token.")
             self.stdout.write(f"Revoked the token of {username}.")
             return
         try:
-            token = token_issue(username=username, by=None, create_agency=agency)
+            token = token_issue(username=username, by=None, create_agency=agency, owner_confirmed=owner_account)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages))
         if role_of(token.user) is None:

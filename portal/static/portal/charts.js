@@ -1,5 +1,5 @@
 /* Draws the quarterly trend charts from the JSON that the page embeds with json_script:
-   {"periods": ["2024Q1", ...], "series": [{"metric", "name", "ratio", "values": [...]}]}.
+   {"periods": [...], "series": [{"metric", "name", "ratio", "values": [...], "target": threshold or null}]}.
    One small line chart per element with data-chart-metric. Loaded after echarts.min.js. */
 (function () {
   "use strict";
@@ -9,6 +9,7 @@
     return;
   }
   var data = JSON.parse(source.textContent);
+  var targetLabel = data.target_label || "";
   var byMetric = {};
   data.series.forEach(function (series) {
     byMetric[series.metric] = series;
@@ -42,7 +43,14 @@
       yAxis: {
         type: "value",
         min: series.ratio ? 0 : null,
-        max: series.ratio ? 100 : null,
+        // A count's axis reaches up to its target line too.
+        max: series.ratio
+          ? 100
+          : function (extent) {
+              return series.target === null || series.target === undefined
+                ? null
+                : Math.max(extent.max, series.target);
+            },
         axisLabel: { color: "#56606d", formatter: series.ratio ? "{value}%" : "{value}" },
         splitLine: { lineStyle: { color: "#e3e8ee" } }
       },
@@ -53,7 +61,18 @@
           data: series.values,
           connectNulls: false,
           symbolSize: 6,
-          areaStyle: { opacity: 0.08 }
+          areaStyle: { opacity: 0.08 },
+          // The target's threshold as a dashed line, so a chart says at a glance how far off the figure is.
+          markLine:
+            series.target === null || series.target === undefined
+              ? undefined
+              : {
+                  silent: true,
+                  symbol: "none",
+                  lineStyle: { color: "#c0392b", type: "dashed" },
+                  label: { formatter: targetLabel + " " + format(series, series.target), color: "#c0392b" },
+                  data: [{ yAxis: series.target }]
+                }
         }
       ]
     });
