@@ -3,7 +3,7 @@ report. Thin: the data comes from dashboard.py and report.py."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from colleges.models import College
@@ -28,6 +28,8 @@ def home(request):
         return render(request, "home/home_enterprise.html", context)
     if role == Role.AGENCY:
         return render(request, "home/home_agency.html")
+    if role == Role.DEPARTMENT:
+        return redirect("plan:task_list")  # a unit's work is its tasks
     # Signed in but given no role yet: nothing to show but who to ask.
     return render(request, "home/home_norole.html")
 
