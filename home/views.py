@@ -3,11 +3,12 @@ report. Thin: the data comes from dashboard.py and report.py."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from colleges.models import College
 from metrics.choices import ScopeType
+from plan import dashboard as plan_dashboard
 from portal.pages import role_required
 from portal.roles import Role, college_id_of, enterprise_id_of, role_of
 
@@ -29,7 +30,7 @@ def home(request):
     if role == Role.AGENCY:
         return render(request, "home/home_agency.html")
     if role == Role.DEPARTMENT:
-        return redirect("plan:task_list")  # a unit's work is its tasks
+        return render(request, "home/home_department.html", plan_dashboard.department_home(request.user))
     # Signed in but given no role yet: nothing to show but who to ask.
     return render(request, "home/home_norole.html")
 

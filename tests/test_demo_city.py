@@ -70,6 +70,9 @@ def test_city_has_the_promised_sizes(seeded):
         "policycard": 10,
         "policydelivery": 4632,
         "policyfeedback": 283,
+        "unit": 19,
+        "task": 24,
+        "taskreport": 393,
     }
     assert dm.DemandItem.objects.count() == 6467
     assert sorted(dm.DemandList.objects.order_by().values_list("year", "quarter").distinct()) == demo_city.QUARTERS
@@ -265,3 +268,18 @@ def test_seeding_again_is_refused_and_changes_nothing(seeded):
         call_command("seed_demo")
     assert em.Enterprise.objects.count() == 800
     assert get_user_model().objects.filter(username="bureau").count() == 1
+
+
+def test_the_plan_tasks_have_units_logins_and_reports_of_every_kind(seeded, client):
+    from plan import selectors
+    from plan.models import Task, TaskReport
+
+    assert Task.objects.count() == 24 and "dept_fgw  (department · 市发展改革委)" in seeded
+    overdue = selectors.overdue_tasks(today=demo_city.TODAY).count()  # silent in 2026Q3
+    assert 1 <= overdue <= 10
+    returned = TaskReport.objects.filter(review_state="returned")
+    assert returned.exists() and all(r.review_reason for r in returned)
+    assert TaskReport.objects.filter(review_state="submitted", year=2026, quarter=4).exists()
+    response = client.post(reverse("login"), {"username": "dept_fgw", "password": demo_city.DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert "市发展改革委" in client.get("/").content.decode()

@@ -160,9 +160,12 @@ def test_other_roles_do_not_reach_the_task_pages(client, tasks, college_user, en
         assert client.get(f"/plan/{tasks['own'].pk}/").status_code == 404
 
 
-def test_department_users_read_the_pages_agencies_read(client, ndrc_user):
+def test_department_users_read_the_pages_agencies_read(client, tasks, ndrc_user):
     client.force_login(ndrc_user)
-    assert client.get("/").url == "/plan/"
+    home = client.get("/").content.decode()
+    assert "市发展改革委" in home and "T01" in home and "T02" not in home  # its report due this quarter
+    _file(client, tasks["own"])
+    assert "T01" not in client.get("/").content.decode().split('data-testid="reports-due"')[1].split("</section>")[0]
     assert client.get("/policies/").status_code == 200
     assert client.get("/metrics/scenarios/").status_code == 200
     assert client.get("/plan/board/").status_code == 200

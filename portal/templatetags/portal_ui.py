@@ -51,6 +51,7 @@ _MENUS = {
     ],
     # A unit's own task pages, then what agencies read (SPEC 1).
     Role.DEPARTMENT: [
+        (_("首页"), ["home"]),
         (_("重点任务"), ["plan:task_list"]),
         (_("进展看板"), ["plan:task_board"]),
         (_("政策"), ["policies:card_list"]),
