@@ -391,3 +391,20 @@ def test_export_is_laid_out_like_the_division_table(client, tasks, units, bureau
     assert first[0] == 1 and first[2] == "市发展改革委" and first[3] == "市财政局"
     assert first[5] == "推进中" and "已建成项目库" in first[6] and "市发展改革委" in first[6]
     assert second[0] == 2 and "逾期未报" in second[5]
+
+
+def test_the_import_command_lists_row_errors_and_saves_nothing(units, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "tasks.xlsx"
+    path.write_bytes(
+        _workbook([HEADER, ["T01", "好任务", "", "市财政局", "", "2027-01-01"], ["T02", "坏", "", "市税务局", "", "x"]])
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="2 处错误"):
+        call_command("import_tasks", str(path), stderr=err)
+    assert "第 3 行 lead_units" in err.getvalue() and "第 3 行 due_on" in err.getvalue()
+    assert not Task.objects.exists()
+    path.write_bytes(_workbook([HEADER, ["T01", "好任务", "", "市财政局", "", "2027-01-01"]]))
+    call_command("import_tasks", str(path), stdout=io.StringIO())
+    assert Task.objects.get().lead_units.get().name == "市财政局"
