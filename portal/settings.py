@@ -363,6 +363,8 @@ SPECTACULAR_SETTINGS = {
         "ComparatorEnum": "metrics.choices.Comparator",
         "ReviewLevelEnum": "metrics.choices.ReviewLevel",
         "ReviewComparatorEnum": "metrics.choices.ReviewComparator",
+        "ProgressStatusEnum": "plan.choices.ProgressStatus",
+        "ReviewStateEnum": "plan.choices.ReviewState",
     },
 }
 
