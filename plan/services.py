@@ -41,10 +41,6 @@ def task_save(*, instance: Task, lead_units, co_units=(), by) -> Task:
     return instance
 
 
-def _reportable(period: Period, today) -> bool:
-    return period.start <= today
-
-
 @transaction.atomic
 def task_report_submit(
     *, task: Task, year: int, quarter: int, by, status: str, text: str, figures=None, attachment=None, unit=None
@@ -54,7 +50,7 @@ def task_report_submit(
     The acting department user reports for its own unit, on a task that unit leads or shares; the system
     (by=None: commands, the demo) names the unit. A report not yet reviewed may be corrected; a returned
     one is resubmitted (back to 待审核, the reason kept in its history); an accepted one is final.
-    Quarters that have not begun cannot be reported on. `attachment=None` keeps the stored file.
+    A user reports on the current quarter or the three before it. `attachment=None` keeps the stored file.
     """
     if by is not None:
         if role_of(by) != Role.DEPARTMENT:
@@ -69,8 +65,12 @@ def task_report_submit(
         period = Period(int(year), int(quarter))
     except (TypeError, ValueError):
         raise ValidationError({"quarter": _("季度必须是 1 到 4。")}) from None
-    if not _reportable(period, timezone.localdate()):
+    today = timezone.localdate()
+    if period.start > today:
         raise ValidationError({"quarter": _("%(period)s 尚未开始，不能填报。") % {"period": period}})
+    if by is not None and period not in Period.containing(today).last_four():
+        # Units catch up on the last year at most; older history is the system's to load.
+        raise ValidationError({"quarter": _("只能填报本季度及前三个季度的进展。")})
     report = (
         TaskReport.objects.select_for_update()
         .filter(task=task, unit=unit, year=period.year, quarter=period.quarter)

@@ -304,6 +304,11 @@ def test_a_report_only_for_a_begun_quarter_and_a_unit_of_the_task(tasks, units, 
         services.task_report_submit(
             task=tasks["own"], year=NOW.next().year, quarter=NOW.next().quarter, by=ndrc_user, status="done", text="x"
         )
+    old = Period(NOW.year - 1, NOW.quarter)
+    with pytest.raises(ValidationError, match="前三个季度"):
+        services.task_report_submit(
+            task=tasks["own"], year=old.year, quarter=old.quarter, by=ndrc_user, status="done", text="x"
+        )
     with pytest.raises(Exception, match="不是该任务"):
         services.task_report_submit(
             task=tasks["other"], year=NOW.year, quarter=NOW.quarter, by=ndrc_user, status="done", text="x"
