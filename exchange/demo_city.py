@@ -41,6 +41,7 @@ from programs import models as prm
 from reference import models as rm
 from reference.matching import codes_match
 
+from . import demo_plan
 from . import demo_reference as ref
 
 TODAY = datetime.date(2026, 11, 25)
@@ -212,6 +213,7 @@ def domain_data_exists() -> bool:
 
 def reset_domain_data() -> None:
     """Delete every domain row (and its history), the metric results computed from them and the demo users."""
+    demo_plan.reset()
     UserProfile.objects.filter(college__isnull=False).delete()
     UserProfile.objects.filter(enterprise__isnull=False).delete()
     for model in _RESET_ORDER:
@@ -1088,6 +1090,11 @@ class _Seeder:
 
         _bulk_rows(pm.PolicyFeedback, feedback(), self.counts)
 
+    # ---- the city plan's tasks (Panjin's division of work) ----------------------------------
+    def plan_tasks(self, bureau):
+        hashed = _demo_password_hash(tuple(settings.PASSWORD_HASHERS))
+        return demo_plan.seed(self.rng, hashed, bureau, self.counts)
+
     # ---- the whole run --------------------------------------------------------------------
     def run(self, advance):
         steps = []
@@ -1115,6 +1122,7 @@ class _Seeder:
         step("policies", self.policies, users["bureau"], users["enterprise"])
         if self.spec.name == "city":
             step("target sources", self.target_sources)
+        self.department_users = step("plan tasks", self.plan_tasks, users["bureau"])
         return users
 
     def target_sources(self):
@@ -1159,7 +1167,8 @@ def seed(
     return {
         "counts": seeder.counts,
         "seconds": time.perf_counter() - began,
-        "users": [(u.username, role) for role, u in users.items()],
+        "users": [(u.username, role) for role, u in users.items()]
+        + [(u.username, f"department · {u.profile.unit.name}") for u in seeder.department_users],
         "password": DEMO_PASSWORD,
     }
 
@@ -1241,4 +1250,5 @@ def digest() -> str:
     feed(cm.TrainingSession.objects.values_list("college__code", "enterprise__uscc", "title", "held_on", "trainees"))
     feed(pm.PolicyDelivery.objects.values_list("card__title", "enterprise__uscc", "acknowledged_at"))
     feed(pm.PolicyFeedback.objects.values_list("card__title", "enterprise__uscc", "year", "quarter", "benefited"))
+    feed(demo_plan.digest_rows())
     return h.hexdigest()

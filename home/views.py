@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from colleges.models import College
 from demand.selectors import responsiveness
 from metrics.choices import ScopeType
+from plan import dashboard as plan_dashboard
 from portal.pages import role_required
 from portal.roles import Role, college_id_of, enterprise_id_of, role_of
 
@@ -29,6 +30,8 @@ def home(request):
         return render(request, "home/home_enterprise.html", context)
     if role == Role.AGENCY:
         return render(request, "home/home_agency.html")
+    if role == Role.DEPARTMENT:
+        return render(request, "home/home_department.html", plan_dashboard.department_home(request.user))
     # Signed in but given no role yet: nothing to show but who to ask.
     return render(request, "home/home_norole.html")
 

@@ -21,7 +21,7 @@ from .forms import ScenarioForm
 from .models import Scenario
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-readers = role_required(Role.BUREAU, Role.AGENCY)
+readers = role_required(Role.BUREAU, Role.AGENCY, Role.DEPARTMENT)  # departments read what agencies read
 bureau_only = role_required(Role.BUREAU)
 
 

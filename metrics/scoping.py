@@ -54,10 +54,11 @@ class AlertQuerySet(ScopedQuerySet):
 
 
 class ScenarioQuerySet(ScopedQuerySet):
-    """What-if scenarios are the bureau's planning work: the bureau keeps them, agencies read them."""
+    """What-if scenarios are the bureau's planning work: the bureau keeps them, agencies and department
+    users (who read in pages what agencies read) read them."""
 
     def _view_q(self, user, role):
-        return EVERYTHING if role in (Role.BUREAU, Role.AGENCY) else NOTHING
+        return EVERYTHING if role in (Role.BUREAU, Role.AGENCY, Role.DEPARTMENT) else NOTHING
 
 
 class SupplyDemandRowQuerySet(ScopedQuerySet):

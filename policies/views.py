@@ -20,7 +20,7 @@ from .selectors import card_reach
 
 BUREAU = Role.BUREAU
 ENTERPRISE = Role.ENTERPRISE
-everyone = role_required(Role.BUREAU, Role.COLLEGE, Role.ENTERPRISE, Role.AGENCY)
+everyone = role_required(Role.BUREAU, Role.COLLEGE, Role.ENTERPRISE, Role.AGENCY, Role.DEPARTMENT)
 
 
 def _categories(request):

@@ -12,13 +12,13 @@ from .models import UserProfile
 class UserProfileInline(admin.StackedInline):
     model = UserProfile
     can_delete = False
-    autocomplete_fields = ("college", "enterprise")
+    autocomplete_fields = ("college", "enterprise", "unit")
 
 
 class PortalUserAdmin(UserAdmin):
     inlines = [UserProfileInline]
     list_display = ("username", "email", "is_staff", "is_active", "role", "owner")
-    list_select_related = ("profile__college", "profile__enterprise")
+    list_select_related = ("profile__college", "profile__enterprise", "profile__unit")
     list_filter = UserAdmin.list_filter + ("profile__role",)
 
     @admin.display(description=UserProfile._meta.get_field("role").verbose_name)
@@ -26,10 +26,10 @@ class PortalUserAdmin(UserAdmin):
         profile = getattr(user, "profile", None)
         return profile.get_role_display() if profile else ""
 
-    @admin.display(description=_("所属院校/企业"))
+    @admin.display(description=_("所属院校/企业/单位"))
     def owner(self, user):
         profile = getattr(user, "profile", None)
-        return (profile.college or profile.enterprise or "") if profile else ""
+        return (profile.college or profile.enterprise or profile.unit or "") if profile else ""
 
 
 admin.site.unregister(get_user_model())

@@ -3,7 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
-for app in ("reference", "enterprises", "colleges", "programs", "demand", "policies", "metrics"):
+for app in ("reference", "enterprises", "colleges", "programs", "demand", "policies", "plan", "metrics"):
     module = __import__(f"{app}.api", fromlist=["register"])
     module.register(router)
 

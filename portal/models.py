@@ -7,7 +7,7 @@ from .roles import Role
 
 
 class UserProfile(models.Model):
-    """A portal user's role and, for college admins and enterprise clerks, whose rows they own."""
+    """A portal user's role and, for college admins, enterprise clerks and department staff, whose rows they own."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
@@ -18,6 +18,9 @@ class UserProfile(models.Model):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", verbose_name=_("所属企业"), null=True, blank=True, on_delete=models.CASCADE
     )
+    unit = models.ForeignKey(
+        "plan.Unit", verbose_name=_("所属责任单位"), null=True, blank=True, on_delete=models.CASCADE
+    )
 
     class Meta:
         verbose_name = _("用户角色")
@@ -26,9 +29,12 @@ class UserProfile(models.Model):
             models.CheckConstraint(
                 name="profile_owner_matches_role",
                 condition=(
-                    models.Q(role="college", college__isnull=False, enterprise__isnull=True)
-                    | models.Q(role="enterprise", enterprise__isnull=False, college__isnull=True)
-                    | models.Q(role__in=["bureau", "agency"], college__isnull=True, enterprise__isnull=True)
+                    models.Q(role="college", college__isnull=False, enterprise__isnull=True, unit__isnull=True)
+                    | models.Q(role="enterprise", enterprise__isnull=False, college__isnull=True, unit__isnull=True)
+                    | models.Q(role="department", unit__isnull=False, college__isnull=True, enterprise__isnull=True)
+                    | models.Q(
+                        role__in=["bureau", "agency"], college__isnull=True, enterprise__isnull=True, unit__isnull=True
+                    )
                 ),
             )
         ]
@@ -45,3 +51,7 @@ class UserProfile(models.Model):
             raise ValidationError({"college": _("只有院校管理员可以指定院校。")})
         if self.role != Role.ENTERPRISE and self.enterprise_id:
             raise ValidationError({"enterprise": _("只有企业用户可以指定企业。")})
+        if self.role == Role.DEPARTMENT and not self.unit_id:
+            raise ValidationError({"unit": _("责任单位用户必须指定所属单位。")})
+        if self.role != Role.DEPARTMENT and self.unit_id:
+            raise ValidationError({"unit": _("只有责任单位用户可以指定单位。")})

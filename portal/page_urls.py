@@ -11,6 +11,7 @@ urlpatterns = [
     path("colleges/", include("colleges.urls")),
     path("programs/", include("programs.urls")),
     path("policies/", include("policies.urls")),
+    path("plan/", include("plan.urls")),
     path("metrics/", include("metrics.urls")),
     path("exchange/", include("exchange.urls")),
     path("api-tokens/", include("portal.tokens")),

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     COLLEGE = "college", _("院校管理员")
     ENTERPRISE = "enterprise", _("企业用户")
     AGENCY = "agency", _("其他部门")
+    DEPARTMENT = "department", _("责任单位")
 
 
 class Action(models.TextChoices):
@@ -57,3 +58,11 @@ def enterprise_id_of(user) -> int | None:
     if profile is None or profile.role != Role.ENTERPRISE:
         return None
     return profile.enterprise_id
+
+
+def unit_id_of(user) -> int | None:
+    """The plan unit (责任单位) a department user works for (None for every other role)."""
+    profile = profile_of(user)
+    if profile is None or profile.role != Role.DEPARTMENT:
+        return None
+    return profile.unit_id

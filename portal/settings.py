@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "programs",
     "demand",
     "policies",
+    "plan",
     "metrics",
     "exchange",
     "accounts",
@@ -266,6 +267,8 @@ WHITENOISE_MAX_AGE = env_int("WHITENOISE_MAX_AGE", 0 if DEBUG else 3600)  # unha
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Task report attachments (plan): stored here, served only through the scoped download page, never as /media/.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # Security headers; the strict ones only make sense behind TLS, i.e. in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -366,6 +369,8 @@ SPECTACULAR_SETTINGS = {
         "ComparatorEnum": "metrics.choices.Comparator",
         "ReviewLevelEnum": "metrics.choices.ReviewLevel",
         "ReviewComparatorEnum": "metrics.choices.ReviewComparator",
+        "ProgressStatusEnum": "plan.choices.ProgressStatus",
+        "ReviewStateEnum": "plan.choices.ReviewState",
     },
 }
 

@@ -10,6 +10,7 @@ from colleges import models as cm
 from demand import models as dm
 from enterprises import models as em
 from metrics import models as mm
+from plan import models as plm
 from policies import models as pm
 from portal.models import UserProfile
 from programs import models as prm
@@ -234,3 +235,49 @@ class TargetFactory(factory.django.DjangoModelFactory):
     metric = "alignment_rate"
     threshold = 0.8
     source = "测试条款"
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = plm.Unit
+        django_get_or_create = ("name",)
+
+    code = factory.Sequence(lambda n: f"U{n:03d}")
+    name = factory.Sequence(lambda n: f"市测试局{n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    """A plan task; pass lead_units=[...] / co_units=[...] to set its units."""
+
+    class Meta:
+        model = plm.Task
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"T{n:02d}")
+    title = factory.Sequence(lambda n: f"重点任务{n}")
+    content = "任务内容"
+    due_on = datetime.date(2027, 12, 31)
+
+    @factory.post_generation
+    def lead_units(self, create, units):
+        if create and units:
+            self.lead_units.set(units)
+
+    @factory.post_generation
+    def co_units(self, create, units):
+        if create and units:
+            self.co_units.set(units)
+
+
+class TaskReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = plm.TaskReport
+
+    task = factory.SubFactory(TaskFactory)
+    unit = factory.SubFactory(UnitFactory)
+    year = 2026
+    quarter = 3
+    status = "in_progress"
+    text = "按计划推进"
+    submitted_at = factory.LazyFunction(lambda: datetime.datetime(2026, 10, 5, 10, tzinfo=datetime.UTC))

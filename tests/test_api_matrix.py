@@ -161,6 +161,20 @@ def _priority_major(w, n):
     return PriorityMajor.objects.create(major=f.MajorFactory(code=f"{491000 + n}"), effective_from="2024-01-01")
 
 
+def _unit():
+    return f.UnitFactory(name="市测试牵头局")
+
+
+def _task_report(w, n):
+    unit = _unit()
+    return f.TaskReportFactory(task=f.TaskFactory(code=f"TRW{n}", lead_units=[unit]), unit=unit)
+
+
+# Plan tasks and reports (SPEC 4.5): the bureau keeps tasks; reports are filed by department users only
+# (tests/test_plan.py covers that role); colleges and enterprises see none of them; nothing is deleted.
+PLAN_HIDDEN = (200, 404, 403, 404, 405)
+
+
 def _demand_list(w, n):
     return f.DemandListFactory(enterprise=w.enterprise, year=2020 + n, quarter=1, status="draft")
 
@@ -501,6 +515,28 @@ RESOURCES = {
             "anonymous": ANON,
         },
     ),
+    "tasks": Resource(
+        lambda w, n: f.TaskFactory(code=f"TW{n}", lead_units=[_unit()]),
+        lambda w: {"code": "TNEW", "title": "新任务", "lead_units": [_unit().code], "due_on": "2027-12-31"},
+        ("title", "改过的任务"),
+        {
+            "bureau": (200, 200, 201, 200, 405),
+            **dict.fromkeys(["college", "other_college", "enterprise", "other_enterprise"], PLAN_HIDDEN),
+            "agency": READ_ONLY,
+            "anonymous": ANON,
+        },
+    ),
+    "task-reports": Resource(
+        _task_report,
+        lambda w: {"task": w.target.task_id, "year": 2026, "quarter": 1, "status": "done", "text": "已完成"},
+        ("text", "改过的进展"),
+        {
+            "bureau": (200, 200, 403, 403, 405),
+            **dict.fromkeys(["college", "other_college", "enterprise", "other_enterprise"], PLAN_HIDDEN),
+            "agency": READ_ONLY,
+            "anonymous": ANON,
+        },
+    ),
 }
 
 REGISTERED = [prefix for prefix, _viewset, _basename in router.registry]
@@ -508,7 +544,7 @@ REGISTERED = [prefix for prefix, _viewset, _basename in router.registry]
 
 def test_every_registered_resource_has_a_spec_and_the_spec_names_them_all():
     assert sorted(REGISTERED) == sorted(RESOURCES)
-    assert len(REGISTERED) == 25
+    assert len(REGISTERED) == 27
 
 
 def _detail(prefix, pk):

@@ -67,6 +67,7 @@ def bureau_headers(db, bureau_user, college, enterprise):
     f.TrainingBaseFactory(college=college, enterprise=enterprise)
     f.PolicyCardFactory()
     f.TargetFactory()
+    f.TaskReportFactory(figures=[{"label": "项目数", "value": "3"}])
     token, _ = Token.objects.get_or_create(user=bureau_user)
     return {"Authorization": f"Token {token.key}"}
 

@@ -16,6 +16,7 @@ FLOORS = {
     "programs": 4,
     "demand": 5,
     "policies": 5,
+    "plan": 5,  # the city plan's tasks: needs only the ground floor, stands with the other work apps
     "metrics": 6,
     "exchange": 7,
     "ops": 7,

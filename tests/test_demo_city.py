@@ -72,6 +72,9 @@ def test_city_has_the_promised_sizes(seeded):
         "policycard": 10,
         "policydelivery": 4652,
         "policyfeedback": 284,
+        "unit": 19,
+        "task": 24,
+        "taskreport": 377,
     }
     assert dm.DemandItem.objects.count() == 6331
     # The colleges' work: the demo college's notes and one proposal waiting, two items open for claims, one claimed.
@@ -289,3 +292,18 @@ def test_the_demo_city_is_consistent_with_itself(seeded):
     # Targets cite this city's documents only.
     sources = list(Target.objects.values_list("source", flat=True))
     assert sources and not [s for s in sources if "盘锦" in s]
+
+
+def test_the_plan_tasks_have_units_logins_and_reports_of_every_kind(seeded, client):
+    from plan import selectors
+    from plan.models import Task, TaskReport
+
+    assert Task.objects.count() == 24 and "dept_fgw  (department · 市发展改革委)" in seeded
+    overdue = selectors.overdue_tasks(today=demo_city.TODAY).count()  # silent in 2026Q3
+    assert 1 <= overdue <= 10
+    returned = TaskReport.objects.filter(review_state="returned")
+    assert returned.exists() and all(r.review_reason for r in returned)
+    assert TaskReport.objects.filter(review_state="submitted", year=2026, quarter=4).exists()
+    response = client.post(reverse("login"), {"username": "dept_fgw", "password": demo_city.DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert "市发展改革委" in client.get("/").content.decode()

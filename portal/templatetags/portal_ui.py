@@ -20,6 +20,7 @@ _MENUS = {
         (_("区县与目录"), ["reference:district_list"]),
         (_("政策"), ["policies:card_list"]),
         (_("催报督办"), ["followup:chase"]),
+        (_("重点任务"), ["plan:task_list"]),
         (_("供需分析"), ["metrics:supply_demand"]),
         (_("规划方案"), ["metrics:scenario_list"]),
         (_("指标计算"), ["metrics:run_list"]),
@@ -54,6 +55,16 @@ _MENUS = {
     ],
     Role.AGENCY: [
         (_("首页"), ["home"]),
+        (_("规划方案"), ["metrics:scenario_list"]),
+        (_("重点任务"), ["plan:task_list"]),
+        (_("API文档"), ["api-docs"]),
+    ],
+    # A unit's own task pages, then what agencies read (SPEC 1).
+    Role.DEPARTMENT: [
+        (_("首页"), ["home"]),
+        (_("重点任务"), ["plan:task_list"]),
+        (_("进展看板"), ["plan:task_board"]),
+        (_("政策"), ["policies:card_list"]),
         (_("规划方案"), ["metrics:scenario_list"]),
         (_("API文档"), ["api-docs"]),
     ],
