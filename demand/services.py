@@ -259,6 +259,8 @@ def demand_item_assign(*, item: DemandItem, college: College, by) -> DemandAssig
     if created and item.status == ItemStatus.OPEN:
         note = _("分派给%(college)s") % {"college": college.name}
         demand_item_transition(item=item, to_status=ItemStatus.MATCHED, by=by, note=note, college=college)
+    elif created:
+        _touch(item)
     return assignment
 
 
@@ -271,3 +273,9 @@ def demand_item_unassign(*, item: DemandItem, college: College, by) -> None:
         raise ValidationError(
             {"college": _("需求「%(item)s」没有分派给%(college)s。") % {"item": item, "college": college}}
         )
+    _touch(item)
+
+
+def _touch(item: DemandItem) -> None:
+    """An item's API row lists its assignments: assigning or withdrawing changes its updated_at (SPEC 6)."""
+    DemandItem.objects.filter(pk=item.pk).update(updated_at=timezone.now())
