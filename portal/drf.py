@@ -61,10 +61,55 @@ def json_depth(data) -> int:
     return deepest
 
 
-class Pagination(pagination.PageNumberPagination):
+class CursorPagination(pagination.CursorPagination):
+    """Keyset pages in id order: `WHERE id > last ORDER BY id LIMIT n`, as fast on the 1 000th page as on
+    the first, and a walk sees every row once even while rows are added. No count."""
+
+    ordering = ("id",)
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_ordering(self, request, queryset, view):
+        # A unique key keeps the cursor exact; `ordering` of the page-number mode does not apply here.
+        if request.query_params.get("ordering"):
+            raise ValidationError({"ordering": [_("游标分页按 id 排序，不能同时指定 ordering。")]})
+        return self.ordering
+
+
+class Pagination(pagination.PageNumberPagination):
+    """SPEC 6 pages `{count, next, previous, results}` by `page`; with `pagination=cursor` (or a `cursor`
+    from a previous answer) keyset pages `{next, previous, results}` instead, for deep walks (issue 16)."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    cursor = None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        params = request.query_params
+        if params.get("pagination") == "cursor" or CursorPagination.cursor_query_param in params:
+            self.cursor = CursorPagination()
+            return self.cursor.paginate_queryset(queryset, request, view)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if self.cursor is not None:
+            return self.cursor.get_paginated_response(data)
+        return super().get_paginated_response(data)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": "pagination",
+                "required": False,
+                "in": "query",
+                "description": str(_("cursor：按 id 的游标分页（无 count），深页与首页一样快")),
+                "schema": {"type": "string", "enum": ["cursor"]},
+            },
+            *CursorPagination().get_schema_operation_parameters(view),
+        ]
 
 
 class SearchFilter(filters.SearchFilter):
