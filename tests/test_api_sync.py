@@ -19,10 +19,15 @@ from portal.csv_export import cell
 from portal.models import Deletion
 from tests import factories as f
 from tests.exchange_helpers import small_city_copy
-from tests.test_api_matrix import REGISTERED, RESOURCES, api_client, world  # noqa: F401 (world: a fixture)
+from tests.test_api_matrix import REGISTERED, RESOURCES, World, api_client
 
 # Their rows' updated_at is their run's finish (SPEC 6), tested in test_api_planning.py.
 RUN_TABLES = ("supply-demand", "supply-demand-majors")
+
+
+@pytest.fixture
+def world(college, other_college, enterprise, other_enterprise):
+    return World(college, other_college, enterprise, other_enterprise)
 
 
 def _all(client, prefix, **params):
