@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, filters, pagination, parsers, permissions
-from rest_framework.exceptions import APIException, AuthenticationFailed, ParseError, ValidationError
+from rest_framework.exceptions import APIException, AuthenticationFailed, NotFound, ParseError, ValidationError
 
 from .roles import Role, role_of
 
@@ -70,6 +70,13 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def decode_cursor(self, request):
+        # A cursor that is not one of ours is bad input naming the parameter (DRF answers 404).
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({self.cursor_query_param: [_("无效的游标。")]}) from None
+
     def get_ordering(self, request, queryset, view):
         # A unique key keeps the cursor exact; `ordering` of the page-number mode does not apply here.
         if request.query_params.get("ordering"):
@@ -98,9 +105,18 @@ class Pagination(pagination.PageNumberPagination):
             return self.cursor.get_paginated_response(data)
         return super().get_paginated_response(data)
 
+    def get_paginated_response_schema(self, schema):
+        # One schema for both modes: `count` is left out of cursor pages.
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["results"]
+        paginated["properties"]["count"]["description"] = str(_("总条数（游标分页时不返回）"))
+        return paginated
+
     def get_schema_operation_parameters(self, view):
+        own = super().get_schema_operation_parameters(view)
+        names = {parameter["name"] for parameter in own}
         return [
-            *super().get_schema_operation_parameters(view),
+            *own,
             {
                 "name": "pagination",
                 "required": False,
@@ -108,7 +124,7 @@ class Pagination(pagination.PageNumberPagination):
                 "description": str(_("cursor：按 id 的游标分页（无 count），深页与首页一样快")),
                 "schema": {"type": "string", "enum": ["cursor"]},
             },
-            *CursorPagination().get_schema_operation_parameters(view),
+            *(p for p in CursorPagination().get_schema_operation_parameters(view) if p["name"] not in names),
         ]
 
 
