@@ -221,6 +221,12 @@ def test_cursor_pages_refuse_an_ordering(bureau_user):
     assert "ordering" in response.json()
 
 
+def test_a_bad_cursor_is_a_400_naming_it(bureau_user):
+    response = api_client(bureau_user).get("/api/v1/demand-items/", {"cursor": "not-a-cursor"})
+    assert response.status_code == 400
+    assert "cursor" in response.json()
+
+
 def test_page_numbers_stay_the_default(bureau_user):
     body = api_client(bureau_user).get("/api/v1/enterprises/").json()
     assert set(body) == {"count", "next", "previous", "results"}
