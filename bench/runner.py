@@ -5,11 +5,14 @@ Figures (one JSON object, also written to bench-results/latest.json):
   peak RSS; sql_floor_s: the same aggregates as hand-written SQL GROUP BY (bench.floor).
 - api_list_*: GET /api/v1/demand-items/ as an agency token, against a bare JsonResponse of
   `.values()` of the same page (bench.urls), both through django.test.Client and the full middleware.
+- api_cursor_*: the 1 000th page of demand items (50 a page) with cursor pages against the first one,
+  and the same depth by page number (OFFSET) for comparison.
 - home_*: the bureau home page.
 - import_100k_s: a 100 000-item demand_items bundle through `import_bundle` (all-or-nothing).
 - load_*: the API under gunicorn, driven for a bounded time by bench.load in a second process.
 """
 
+import base64
 import csv
 import datetime
 import io
@@ -23,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -57,6 +61,7 @@ GOALS = {
     "period_peak_rss_mib": 1024,
     "api_list_p95_ms": 40,
     "api_bare_p95_ratio": 2,
+    "api_cursor_deep_first_ratio": 1.5,
     "home_p95_ms": 150,
     "home_queries": 15,
     "planner_p95_ms": 300,
@@ -320,6 +325,29 @@ def measure_api(year: int, token: str) -> dict:
     }
 
 
+DEEP_PAGE = 1000
+
+
+@override_settings(DEBUG=False)
+def measure_cursor(token: str) -> dict:
+    """The 1 000th page of demand items by cursor (keyset on id) against the first, and by page number."""
+    # The cursor a walk would hold before page 1 000: the id ending page 999, encoded as DRF does
+    # (walking there would take 999 requests and measure nothing more).
+    last_before = DemandItem.objects.order_by("id").values_list("id", flat=True)[(DEEP_PAGE - 1) * 50 - 1]
+    cursor = base64.b64encode(urllib.parse.urlencode({"p": last_before}).encode()).decode()
+    headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    first = timed_get(Client(), "/api/v1/demand-items/?pagination=cursor&page_size=50", **headers)
+    deep = timed_get(Client(), f"/api/v1/demand-items/?cursor={urllib.parse.quote(cursor)}&page_size=50", **headers)
+    numbered = timed_get(Client(), f"/api/v1/demand-items/?page={DEEP_PAGE}&page_size=50", **headers)
+    return {
+        "api_cursor_first_p95_ms": first["p95_ms"],
+        "api_cursor_page_1000_p95_ms": deep["p95_ms"],
+        "api_cursor_page_1000_queries": deep["queries"],
+        "api_page_number_1000_p95_ms": numbered["p95_ms"],
+        "api_cursor_deep_first_ratio": round(deep["p95_ms"] / first["p95_ms"], 2),
+    }
+
+
 @override_settings(DEBUG=False)
 def measure_home() -> dict:
     client = Client()
@@ -496,6 +524,8 @@ def run(*, reseed: bool, load_seconds: float, workers: int, threads: int, skip: 
     if "api" not in skip:
         log("API list against the bare view")
         figures |= measure_api(year, tokens[0])
+        log("cursor pages: the 1 000th against the first")
+        figures |= measure_cursor(tokens[0])
     if "home" not in skip:
         log("bureau home")
         figures |= measure_home()

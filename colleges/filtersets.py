@@ -5,13 +5,13 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.filters import NumberFilter
+from portal.filters import FilterSet, NumberFilter
 
 from .choices import BaseKind, CollegeKind
 from .models import College, CooperationProject, IndustryCollege, TrainingBase, TrainingSession
 
 
-class CollegeRowFilters(filters.FilterSet):
+class CollegeRowFilters(FilterSet):
     """Filters of every row owned by a college (also used by programs)."""
 
     college = NumberFilter(field_name="college_id", label=_("院校ID"))
@@ -19,7 +19,7 @@ class CollegeRowFilters(filters.FilterSet):
     district = filters.CharFilter(field_name="college__district", label=_("院校所在区县"))
 
 
-class EnterpriseRowFilters(filters.FilterSet):
+class EnterpriseRowFilters(FilterSet):
     """Filters of every row naming an enterprise."""
 
     enterprise = NumberFilter(field_name="enterprise_id", label=_("企业ID"))
@@ -31,7 +31,7 @@ def active_on_q(start: str, end: str, day) -> Q:
     return Q(**{f"{start}__lte": day}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": day}))
 
 
-class CollegeFilterSet(filters.FilterSet):
+class CollegeFilterSet(FilterSet):
     code = filters.CharFilter(label=_("院校代码"))
     name = filters.CharFilter(lookup_expr="icontains", label=_("院校名称"))
     kind = filters.MultipleChoiceFilter(distinct=False, choices=CollegeKind.choices, label=_("办学层次"))

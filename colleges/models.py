@@ -25,6 +25,7 @@ class College(models.Model):
     name = models.CharField(_("院校名称"), max_length=200)
     kind = models.CharField(_("办学层次"), max_length=12, choices=CollegeKind.choices)
     district = models.CharField(_("所在区县"), max_length=50, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = CollegeQuerySet.as_manager()
     history = HistoricalRecords()
@@ -71,6 +72,7 @@ class IndustryCollege(models.Model):
     partners = models.ManyToManyField(
         Enterprise, verbose_name=_("合作企业"), through="IndustryCollegePartner", related_name="industry_colleges"
     )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = IndustryCollegeQuerySet.as_manager()
     history = HistoricalRecords()
@@ -128,6 +130,7 @@ class TrainingBase(models.Model):
     certified = models.BooleanField(_("已认定"), default=False)
     established_on = models.DateField(_("建成日期"))
     closed_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = TrainingBaseQuerySet.as_manager()
     history = HistoricalRecords()
@@ -164,6 +167,7 @@ class CooperationProject(models.Model):
     )
     started_on = models.DateField(_("开始日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = CollegeOwnedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -192,6 +196,7 @@ class TrainingSession(models.Model):
     title = models.CharField(_("培训名称"), max_length=200)
     held_on = models.DateField(_("培训日期"))
     trainees = models.PositiveIntegerField(_("培训人次"), validators=[validate_people, MinValueValidator(1)])
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = CollegeOwnedQuerySet.as_manager()
     history = HistoricalRecords()

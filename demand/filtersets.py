@@ -4,14 +4,14 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from portal.filters import NumberFilter
+from portal.filters import FilterSet, NumberFilter
 
 from .choices import ItemKind, ItemStatus, ListStatus
 from .models import DemandAssignment, DemandItem, DemandList
 from .selectors import overdue_q
 
 
-class DemandListFilterSet(filters.FilterSet):
+class DemandListFilterSet(FilterSet):
     enterprise = NumberFilter(field_name="enterprise_id", label=_("企业ID"))
     uscc = filters.CharFilter(field_name="enterprise__uscc", label=_("统一社会信用代码"))
     district = filters.CharFilter(field_name="enterprise__district", label=_("所在区县"))
@@ -24,7 +24,7 @@ class DemandListFilterSet(filters.FilterSet):
         fields = ["enterprise", "uscc", "district", "year", "quarter", "status"]
 
 
-class DemandItemFilterSet(filters.FilterSet):
+class DemandItemFilterSet(FilterSet):
     demand_list = NumberFilter(field_name="demand_list_id", label=_("需求清单ID"))
     enterprise = NumberFilter(field_name="demand_list__enterprise_id", label=_("企业ID"))
     uscc = filters.CharFilter(field_name="demand_list__enterprise__uscc", label=_("统一社会信用代码"))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -55,6 +56,7 @@ class DemandList(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = DemandListQuerySet.as_manager()
     history = HistoricalRecords(table_name="enterprises_historicaldemandlist")
@@ -116,7 +118,7 @@ class DemandItem(models.Model):
     # 公开揭榜: the enterprise offers the item to every college, which may claim it (DemandClaim).
     claims_open = models.BooleanField(_("公开揭榜"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
     # Copies of the list's period and status (LIST_FIELDS), so that the lists and counts people ask
     # for most ("open items of 2026", "overdue items of submitted lists") are answered from one
     # index of this table instead of a join over every list of the year (province bench: the count
@@ -228,7 +230,7 @@ def copy_list_fields_to_items(lists) -> int:
         changed += (
             DemandItem.objects.filter(demand_list_id__in=ids)
             .exclude(year=year, quarter=quarter, list_status=status)
-            .update(year=year, quarter=quarter, list_status=status)
+            .update(year=year, quarter=quarter, list_status=status, updated_at=timezone.now())
         )
     return changed
 

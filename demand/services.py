@@ -337,6 +337,8 @@ def demand_item_assign(*, item: DemandItem, college: College, by) -> DemandAssig
     if created and item.status == ItemStatus.OPEN:
         note = _("分派给%(college)s") % {"college": college.name}
         demand_item_transition(item=item, to_status=ItemStatus.MATCHED, by=by, note=note, college=college)
+    elif created:
+        _touch(item)
     if created:
         notify(
             college_users([college.pk]),
@@ -358,6 +360,7 @@ def demand_item_unassign(*, item: DemandItem, college: College, by) -> None:
         raise ValidationError(
             {"college": _("需求「%(item)s」没有分派给%(college)s。") % {"item": item, "college": college}}
         )
+    _touch(item)
 
 
 # ---- colleges working their items: progress notes and fulfilment proposals -------------------
@@ -569,3 +572,8 @@ def _decline(claim: DemandClaim, by, reason: str, item: DemandItem) -> None:
     claim.status, claim.decided_by, claim.decided_at, claim.reason = ClaimStatus.DECLINED, by, timezone.now(), reason
     save_as(claim, by)
     _record(item, item.status, by, reason, claim.college, EventKind.CLAIM_DECLINED)
+
+
+def _touch(item: DemandItem) -> None:
+    """An item's API row lists its assignments: assigning or withdrawing changes its updated_at (SPEC 6)."""
+    DemandItem.objects.filter(pk=item.pk).update(updated_at=timezone.now())

@@ -4,12 +4,14 @@ the list pages and the API (`?district=…&status=open&status=matched&due_on_bef
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import FilterSet
+
 from .choices import EnterpriseTag, Scale
 from .models import Enterprise
 from .selectors import tag_q
 
 
-class EnterpriseFilterSet(filters.FilterSet):
+class EnterpriseFilterSet(FilterSet):
     uscc = filters.CharFilter(label=_("统一社会信用代码"))
     name = filters.CharFilter(lookup_expr="icontains", label=_("企业名称"))
     industry_code = filters.CharFilter(field_name="industry_id", label=_("行业代码"))

@@ -29,6 +29,7 @@ class Enterprise(models.Model):
     scale = models.CharField(_("企业规模"), max_length=10, choices=Scale.choices)
     tags = models.JSONField(_("企业标签"), default=list, blank=True)
     integration_certified_on = models.DateField(_("产教融合型企业认定日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = EnterpriseQuerySet.as_manager()
     history = HistoricalRecords()

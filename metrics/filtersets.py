@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from portal.filters import NumberFilter, UpdatedAfterFilter
+from portal.filters import FilterSet, NumberFilter, UpdatedAfterFilter
 from reference.choices import MajorLevel
 from reference.filtersets import ClusterFilters
 
@@ -16,7 +16,7 @@ from .choices import AlertDecision, AlertStatus, Metric, ReviewFigure, ReviewLev
 from .models import Alert, MetricRun, ReviewRule, Scenario, Snapshot, SupplyDemandMajorRow, SupplyDemandRow, Target
 
 
-class SnapshotFilterSet(filters.FilterSet):
+class SnapshotFilterSet(FilterSet):
     metric = filters.MultipleChoiceFilter(distinct=False, choices=Metric.choices, label=_("指标"))
     scope_type = filters.MultipleChoiceFilter(distinct=False, choices=ScopeType.choices, label=_("范围类型"))
     scope_id = filters.CharFilter(label=_("范围标识"))
@@ -31,7 +31,7 @@ class SnapshotFilterSet(filters.FilterSet):
         fields = ["metric", "scope_type", "scope_id", "year", "quarter", "year_min", "year_max", "run"]
 
 
-class TargetFilterSet(filters.FilterSet):
+class TargetFilterSet(FilterSet):
     metric = filters.MultipleChoiceFilter(distinct=False, choices=Metric.choices, label=_("指标"))
     scope_type = filters.ChoiceFilter(choices=ScopeType.choices, label=_("范围类型"))
     scope_id = filters.CharFilter(label=_("范围标识"))
@@ -43,7 +43,7 @@ class TargetFilterSet(filters.FilterSet):
         fields = ["metric", "scope_type", "scope_id", "deadline_year", "annual"]
 
 
-class MetricRunFilterSet(filters.FilterSet):
+class MetricRunFilterSet(FilterSet):
     year = NumberFilter(label=_("年度"))
     quarter = NumberFilter(label=_("季度"))
     status = filters.MultipleChoiceFilter(distinct=False, choices=RunStatus.choices, label=_("状态"))
@@ -66,16 +66,15 @@ class UtcDateTimeField(IsoDateTimeField):
             raise forms.ValidationError(_("时间超出范围。")) from error
 
 
-class ReviewRuleFilterSet(filters.FilterSet):
+class ReviewRuleFilterSet(FilterSet):
     code = filters.CharFilter(label=_("规则代码"))
     figure = filters.MultipleChoiceFilter(distinct=False, choices=ReviewFigure.choices, label=_("考核指标"))
     level = filters.MultipleChoiceFilter(distinct=False, choices=ReviewLevel.choices, label=_("预警等级"))
     active = filters.BooleanFilter(label=_("启用"))
-    updated_after = UpdatedAfterFilter()
 
     class Meta:
         model = ReviewRule
-        fields = ["code", "figure", "level", "active", "updated_after"]
+        fields = ["code", "figure", "level", "active"]
 
 
 class AlertFilterSet(ClusterFilters):
@@ -97,7 +96,6 @@ class AlertFilterSet(ClusterFilters):
     major_code = filters.CharFilter(field_name="program__major__code", label=_("专业代码"))
     rule = filters.CharFilter(method="filter_rule", label=_("触发规则代码"))
     run = NumberFilter(field_name="run_id", label=_("计算任务ID"))
-    updated_after = UpdatedAfterFilter()
 
     class Meta:
         model = Alert
@@ -116,7 +114,6 @@ class AlertFilterSet(ClusterFilters):
             "cluster_code",
             "rule",
             "run",
-            "updated_after",
         ]
 
     def filter_rule(self, queryset, name, value):
@@ -124,7 +121,7 @@ class AlertFilterSet(ClusterFilters):
         return queryset.filter(trips__icontains=f'"rule": "{value}"')
 
 
-class SupplyDemandMajorRowFilterSet(filters.FilterSet):
+class SupplyDemandMajorRowFilterSet(FilterSet):
     """SPEC 6 `supply-demand-majors`: the by-major table is the city's, so scope_type and scope_id
     accept only the city (anything else is an empty page, as for another scope of `supply-demand`)."""
 
@@ -138,14 +135,14 @@ class SupplyDemandMajorRowFilterSet(filters.FilterSet):
 
     class Meta:
         model = SupplyDemandMajorRow
-        fields = ["year", "quarter", "scope_type", "scope_id", "major_code", "level", "updated_after"]
+        fields = ["year", "quarter", "scope_type", "scope_id", "major_code", "level"]
 
     def filter_city_only(self, queryset, name, value):
         city = value == ScopeType.CITY if name == "scope_type" else value == ""
         return queryset if city else queryset.none()
 
 
-class SupplyDemandRowFilterSet(filters.FilterSet):
+class SupplyDemandRowFilterSet(FilterSet):
     year = NumberFilter(field_name="run__year", label=_("年度"))
     quarter = NumberFilter(field_name="run__quarter", label=_("季度"))
     scope_type = filters.MultipleChoiceFilter(distinct=False, choices=ScopeType.choices, label=_("范围类型"))
@@ -155,15 +152,14 @@ class SupplyDemandRowFilterSet(filters.FilterSet):
 
     class Meta:
         model = SupplyDemandRow
-        fields = ["year", "quarter", "scope_type", "scope_id", "cluster", "updated_after"]
+        fields = ["year", "quarter", "scope_type", "scope_id", "cluster"]
 
 
-class ScenarioFilterSet(filters.FilterSet):
+class ScenarioFilterSet(FilterSet):
     name = filters.CharFilter(lookup_expr="icontains", label=_("方案名称"))
     year = NumberFilter(label=_("基准年度"))
     quarter = NumberFilter(label=_("基准季度"))
-    updated_after = UpdatedAfterFilter()
 
     class Meta:
         model = Scenario
-        fields = ["name", "year", "quarter", "updated_after"]
+        fields = ["name", "year", "quarter"]

@@ -60,6 +60,7 @@ class MetricRun(models.Model):
     trigger = models.CharField(_("触发方式"), max_length=20, default="manual")
     # SPEC 4.2: counted talent items of the four quarters that named no major (not in the by-major table).
     items_without_major = models.PositiveIntegerField(_("未填专业的人才需求条数"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = MetricRunQuerySet.as_manager()
 
@@ -169,6 +170,7 @@ class Snapshot(models.Model):
     denominator = models.FloatField(_("分母"), null=True, blank=True, validators=[validate_finite])
     computed_at = models.DateTimeField(_("计算时间"))
     run = models.ForeignKey(MetricRun, verbose_name=_("计算任务"), on_delete=models.PROTECT, related_name="snapshots")
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = SnapshotQuerySet.as_manager()
 
@@ -199,6 +201,7 @@ class Target(models.Model):
     annual = models.BooleanField(_("按年度考核"), default=False, help_text=_("每年都要达到（如每年订单班数）"))
     source = models.CharField(_("政策依据"), max_length=300)
     order = models.PositiveIntegerField(_("排序"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = TargetQuerySet.as_manager()
     history = HistoricalRecords()

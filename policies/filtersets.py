@@ -5,13 +5,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import EnterpriseTag
-from portal.filters import NumberFilter
+from portal.filters import FilterSet, NumberFilter
 
 from .choices import PolicyCategory, PolicyStatus
 from .models import PolicyCard, PolicyDelivery, PolicyFeedback
 
 
-class PolicyCardFilterSet(filters.FilterSet):
+class PolicyCardFilterSet(FilterSet):
     title = filters.CharFilter(lookup_expr="icontains", label=_("标题"))
     category = filters.MultipleChoiceFilter(distinct=False, choices=PolicyCategory.choices, label=_("类别"))
     status = filters.MultipleChoiceFilter(distinct=False, choices=PolicyStatus.choices, label=_("状态"))

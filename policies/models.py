@@ -36,6 +36,7 @@ class PolicyCard(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = PolicyCardQuerySet.as_manager()
     history = HistoricalRecords()

@@ -81,6 +81,7 @@ def policy_card_publish(*, card: PolicyCard, by) -> PolicyCard:
         [PolicyDelivery(card=locked, enterprise_id=pk, delivered_at=now) for pk in _undelivered_audience_ids(locked)],
         batch_size=1000,
     )
+    _touch_card(locked.pk)
     card.refresh_from_db()
     return card
 
@@ -100,6 +101,11 @@ def policy_card_archive(*, card: PolicyCard, by) -> PolicyCard:
     return card
 
 
+def _touch_card(card_id: int) -> None:
+    """The card's API row carries its reach and feedback counts: a delivery or answer changes it (updated_at)."""
+    PolicyCard.objects.filter(pk=card_id).update(updated_at=timezone.now())
+
+
 def _require_own(by, enterprise_id, message):
     if enterprise_id_of(by) != enterprise_id:
         raise PermissionDenied(message)
@@ -115,6 +121,7 @@ def policy_acknowledge(*, delivery: PolicyDelivery, by) -> PolicyDelivery:
     )
     if not changed:
         raise ValidationError({"acknowledged_at": _("该政策卡已确认知晓，无需重复确认。")})
+    _touch_card(delivery.card_id)
     delivery.refresh_from_db()
     return delivery
 
@@ -150,6 +157,7 @@ def policy_feedback_sample(
     rows = [PolicyFeedback(card=card, enterprise_id=pk, year=year, quarter=quarter) for pk in sorted(chosen)]
     for row in rows:
         row.full_clean(exclude=["card", "enterprise"])
+    _touch_card(card.pk)
     return PolicyFeedback.objects.bulk_create(rows)
 
 
@@ -164,4 +172,5 @@ def policy_feedback_answer(*, feedback: PolicyFeedback, by, benefited: bool, com
     feedback.answered_at = timezone.now()
     feedback.full_clean()
     feedback.save(update_fields=["benefited", "comment", "answered_at"])
+    _touch_card(feedback.card_id)
     return feedback

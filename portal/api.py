@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from .csv_export import CSVRenderer, csv_response
 from .drf import JSONParser, SearchFilter
 from .numbers import FiniteFloatField, validate_people
 from .roles import Action, Role, role_of
@@ -101,7 +103,22 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
 
 class ScopedReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """List and retrieve; the base of every resource."""
+    """List and retrieve; the base of every resource. A list also comes as CSV (`?format=csv`)."""
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        return [*renderers, CSVRenderer()] if self.action == "list" else renderers
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == CSVRenderer.format:
+            return csv_response(self, self.filter_queryset(self.get_queryset()))
+        return super().list(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error of a CSV request (a bad filter: 400) is answered in JSON like any other.
+        if isinstance(response, Response) and isinstance(getattr(request, "accepted_renderer", None), CSVRenderer):
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class ScopedCreateMixin:

@@ -2,9 +2,12 @@
 
 from rest_framework.routers import DefaultRouter
 
+from .deletions_api import DeletionViewSet
+
 router = DefaultRouter()
-for app in ("reference", "enterprises", "colleges", "programs", "demand", "policies", "plan", "metrics"):
+for app in ("reference", "enterprises", "colleges", "programs", "demand", "policies", "plan", "metrics", "exchange"):
     module = __import__(f"{app}.api", fromlist=["register"])
     module.register(router)
+router.register("deletions", DeletionViewSet, basename="deletion")
 
 urlpatterns = router.urls

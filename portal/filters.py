@@ -44,3 +44,9 @@ class UpdatedAfterFilter(django_filters.IsoDateTimeFilter):
         kwargs.setdefault("lookup_expr", "gte")
         kwargs.setdefault("label", _("更新时间不早于（ISO 8601）"))
         super().__init__(field_name=field_name, **kwargs)
+
+
+class FilterSet(django_filters.FilterSet):
+    """The base FilterSet of every API resource: SPEC 6 `updated_after` on all of them (incremental sync)."""
+
+    updated_after = UpdatedAfterFilter()

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
@@ -55,3 +56,25 @@ class UserProfile(models.Model):
             raise ValidationError({"unit": _("责任单位用户必须指定所属单位。")})
         if self.role != Role.DEPARTMENT and self.unit_id:
             raise ValidationError({"unit": _("只有责任单位用户可以指定单位。")})
+
+
+class Deletion(models.Model):
+    """A row of an API resource that was deleted: the deletions feed lets a mirror drop it too.
+
+    Written by portal.deletions (a post_delete receiver on every model the API exposes), so
+    services, imports, the admin and cascades all leave one; kept as long as the retention allows.
+    """
+
+    resource = models.CharField(_("资源"), max_length=40)
+    object_id = models.BigIntegerField(_("编号"))
+    deleted_at = models.DateTimeField(_("删除时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("删除记录")
+        verbose_name_plural = _("删除记录")
+        ordering = ["id"]
+        # The feed asks "this resource, deleted since then", in id order.
+        indexes = [models.Index(fields=["resource", "deleted_at"]), models.Index(fields=["deleted_at"])]
+
+    def __str__(self):
+        return f"{self.resource} {self.object_id}"

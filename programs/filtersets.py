@@ -5,7 +5,7 @@ import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
 from colleges.filtersets import CollegeRowFilters, EnterpriseRowFilters, active_on_q
-from portal.filters import NumberFilter
+from portal.filters import FilterSet, NumberFilter
 from reference.filtersets import ClusterFilters
 
 from .choices import EnrollmentStatus, OrderClassKind, Schooling
@@ -44,7 +44,7 @@ class ProgramFilterSet(CollegeRowFilters, ClusterFilters):
         return queryset.filter(active_on_q("established_on", "closed_on", value))
 
 
-class ProgramYearFilterSet(filters.FilterSet):
+class ProgramYearFilterSet(FilterSet):
     program = NumberFilter(field_name="program_id", label=_("专业点ID"))
     college = NumberFilter(field_name="program__college_id", label=_("院校ID"))
     college_code = filters.CharFilter(field_name="program__college__code", label=_("院校代码"))

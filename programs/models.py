@@ -31,6 +31,7 @@ class Program(models.Model):
         _("招生状态"), max_length=12, choices=EnrollmentStatus.choices, default=EnrollmentStatus.NORMAL
     )
     emerging = models.BooleanField(_("新兴产业急需"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = ProgramQuerySet.as_manager()
     history = HistoricalRecords()
@@ -62,6 +63,7 @@ class ProgramYear(models.Model):
     employed = models.PositiveIntegerField(_("就业人数"), default=0, validators=[validate_people])
     employed_in_field = models.PositiveIntegerField(_("对口就业人数"), default=0, validators=[validate_people])
     employed_locally = models.PositiveIntegerField(_("本地就业人数"), default=0, validators=[validate_people])
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = ProgramYearQuerySet.as_manager()
     history = HistoricalRecords()
@@ -119,6 +121,7 @@ class OrderClass(models.Model):
     name = models.CharField(_("班级名称"), max_length=200)
     seats = models.PositiveIntegerField(_("人数"), validators=[validate_people, MinValueValidator(1)])
     kind = models.CharField(_("类型"), max_length=8, choices=OrderClassKind.choices)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = OrderClassQuerySet.as_manager()
     history = HistoricalRecords()

@@ -5,7 +5,7 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.filters import NumberFilter, UpdatedAfterFilter
+from portal.filters import FilterSet, NumberFilter
 
 from .choices import MajorLevel
 from .matching import serves
@@ -20,7 +20,7 @@ def majors_serving(cluster_lookup: dict):
     ]
 
 
-class ClusterFilters(filters.FilterSet):
+class ClusterFilters(FilterSet):
     cluster = NumberFilter(method="filter_cluster", label=_("服务产业集群ID"))
     cluster_code = filters.CharFilter(method="filter_cluster", label=_("服务产业集群代码"))
 
@@ -31,7 +31,7 @@ class ClusterFilters(filters.FilterSet):
         return queryset.filter(**{f"{self.major_path}__in": majors_serving(lookup)})
 
 
-class IndustryFilterSet(filters.FilterSet):
+class IndustryFilterSet(FilterSet):
     code = filters.CharFilter(label=_("行业代码"))
     code_prefix = filters.CharFilter(field_name="code", lookup_expr="startswith", label=_("行业代码前缀"))
     parent_code = filters.CharFilter(label=_("上级代码"))
@@ -42,7 +42,7 @@ class IndustryFilterSet(filters.FilterSet):
         fields = ["code", "code_prefix", "parent_code", "name"]
 
 
-class IndustryClusterFilterSet(filters.FilterSet):
+class IndustryClusterFilterSet(FilterSet):
     code = filters.CharFilter(label=_("集群代码"))
     name = filters.CharFilter(lookup_expr="icontains", label=_("集群名称"))
     is_key = filters.BooleanFilter(label=_("重点集群"))
@@ -74,25 +74,23 @@ class MajorFilterSet(ClusterFilters):
         return queryset.filter(industry_codes__icontains=f'"{value}"')
 
 
-class DistrictFilterSet(filters.FilterSet):
+class DistrictFilterSet(FilterSet):
     code = filters.CharFilter(label=_("区划代码"))
     name = filters.CharFilter(lookup_expr="icontains", label=_("区县名称"))
-    updated_after = UpdatedAfterFilter()
 
     class Meta:
         model = District
-        fields = ["code", "name", "updated_after"]
+        fields = ["code", "name"]
 
 
-class PriorityMajorFilterSet(filters.FilterSet):
+class PriorityMajorFilterSet(FilterSet):
     major_code = filters.CharFilter(field_name="major_id", label=_("专业代码"))
     cluster_code = filters.CharFilter(field_name="cluster_id", label=_("产业集群代码"))
     in_directory_on = filters.DateFilter(method="filter_in_directory_on", label=_("在目录内的日期"))
-    updated_after = UpdatedAfterFilter()
 
     class Meta:
         model = PriorityMajor
-        fields = ["major_code", "cluster_code", "in_directory_on", "updated_after"]
+        fields = ["major_code", "cluster_code", "in_directory_on"]
 
     def filter_in_directory_on(self, queryset, name, value):
         # SPEC 2: effective_from ≤ D and (effective_to empty or effective_to ≥ D).

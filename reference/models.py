@@ -19,6 +19,7 @@ class Industry(models.Model):
     code = models.CharField(_("行业代码"), max_length=8, unique=True, validators=[validate_industry_code])
     name = models.CharField(_("行业名称"), max_length=100)
     parent_code = models.CharField(_("上级代码"), max_length=8, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = ReferenceQuerySet.as_manager()
     history = HistoricalRecords(table_name="enterprises_historicalindustry")
@@ -45,6 +46,7 @@ class IndustryCluster(models.Model):
     industry_codes = models.JSONField(_("行业代码"), default=list, validators=[validate_industry_codes])
     is_key = models.BooleanField(_("重点集群"), default=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = ReferenceQuerySet.as_manager()
     history = HistoricalRecords(table_name="enterprises_historicalindustrycluster")
@@ -76,6 +78,7 @@ class Major(models.Model):
     name = models.CharField(_("专业名称"), max_length=100)
     level = models.CharField(_("层次"), max_length=10, choices=MajorLevel.choices)
     industry_codes = models.JSONField(_("对应行业"), default=list, validators=[validate_industry_codes])
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = ReferenceQuerySet.as_manager()
     history = HistoricalRecords(table_name="programs_historicalmajor")

@@ -229,11 +229,9 @@ class Context:
             diff = [attname for attname, value in values.items() if getattr(obj, attname) != value]
             for attname in diff:
                 setattr(obj, attname, values[attname])
-            if diff:
+            if diff or key in touched:  # touched: its related rows changed, so its updated_at moves too
                 updates.append(obj)
                 changed.update(diff)
-            elif key in touched:
-                counts.updated += 1
             else:
                 counts.unchanged += 1
         self.create(model, [obj for _key, obj in creates])

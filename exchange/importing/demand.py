@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from demand import rules as demand_rules
@@ -101,7 +100,7 @@ def _sync_lists(ctx: Context, by_list: dict) -> tuple[dict, list]:
 def _sync_items(ctx: Context, wanted: dict):
     """The n-th row of a list updates its n-th item; rows beyond its items are created, items beyond deleted."""
     counts = ctx.counts.setdefault("demand_items", Counts())
-    new_item, now = maker(DemandItem), timezone.now()
+    new_item = maker(DemandItem)
     creates, updates, changed, deletes, events = [], [], set(), [], []
     for demand_list, (rows, have) in wanted.items():
         # What DemandItem.copy_list_fields() takes from the list, worked out once for all its new items.
@@ -121,14 +120,13 @@ def _sync_items(ctx: Context, wanted: dict):
                 events.append(DemandItemEvent(item=item, from_status=item.status, to_status=values["status"]))
             for attname in diff:
                 setattr(item, attname, values[attname])
-            item.updated_at = now  # bulk_update does not touch auto_now fields
             updates.append(item)
             changed.update(diff)
         deletes.extend(item.pk for item in have[len(rows) :])
     if deletes:
         DemandItem.objects.filter(pk__in=deletes).delete()
     ctx.create(DemandItem, creates)
-    ctx.update(DemandItem, updates, changed | {"updated_at"})
+    ctx.update(DemandItem, updates, changed)
     events += [demand_rules.creation_event(item, by=ctx.user) for item in creates]
     for event in events:
         event.by, event.note = ctx.user, REASON
