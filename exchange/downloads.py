@@ -1,34 +1,18 @@
-"""Bundle downloads of the pages: the exported bundle (a .zip of CSVs or an .xlsx) and a job's error report."""
+"""Downloads of the pages: the bundle as an .xlsx (the .zip streams from exporter.bundle_zip_stream) and a job's
+error report."""
 
 import csv
 import io
 import shutil
 import tempfile
-import zipfile
 from pathlib import Path
 
-from .exporter import bundle_rows, export_bundle
+from .exporter import export_bundle
 from .spec import neutralise
 
 ERROR_COLUMNS = ("file", "row", "column", "message")
 # A city's bundle stays in memory; a province's goes to a temporary file.
 SPOOL_BYTES = 16 * 1024 * 1024
-
-
-def bundle_zip(user) -> tempfile.SpooledTemporaryFile:
-    """The bundle `user` may view as a .zip of CSV files (UTF-8 with BOM), rewound for reading."""
-    handle = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, columns, rows in bundle_rows(user):
-            with archive.open(f"{name}.csv", "w") as member:
-                text = io.TextIOWrapper(member, encoding="utf-8-sig", newline="")
-                writer = csv.writer(text)
-                writer.writerow(columns)
-                writer.writerows(rows)
-                text.flush()
-                text.detach()
-    handle.seek(0)
-    return handle
 
 
 def bundle_xlsx(user) -> tempfile.SpooledTemporaryFile:

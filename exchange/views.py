@@ -4,7 +4,7 @@ history; the bureau, colleges and enterprises download the bundle of what they m
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +14,7 @@ from portal.roles import Action, Role, is_bureau
 
 from . import downloads, services
 from .choices import JobMode, JobStatus
+from .exporter import bundle_zip_stream
 from .forms import UploadForm
 from .models import ImportJob
 
@@ -106,7 +107,9 @@ def export(request):
     fmt = request.GET.get("format")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "zip":
-        return FileResponse(downloads.bundle_zip(request.user), as_attachment=True, filename=f"bundle-{stamp}.zip")
+        response = StreamingHttpResponse(bundle_zip_stream(request.user), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="bundle-{stamp}.zip"'
+        return response
     if fmt == "xlsx":
         return FileResponse(downloads.bundle_xlsx(request.user), as_attachment=True, filename=f"bundle-{stamp}.xlsx")
     return render(request, "exchange/export.html", {"is_bureau": is_bureau(request.user)})
