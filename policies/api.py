@@ -1,10 +1,10 @@
 """REST resource of this app: policies (惠企政策明白卡), with publish, archive and acknowledge actions."""
 
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from enterprises.choices import EnterpriseTag
@@ -102,7 +102,7 @@ class PolicyCardViewSet(ScopedCreateMixin, ScopedUpdateMixin, ScopedReadOnlyView
         card = self.get_object()
         delivery = PolicyDelivery.objects.restrict(self.user, Action.CHANGE).filter(card=card).first()
         if delivery is None:
-            raise Http404(_("本单位没有收到这张政策卡。"))
+            raise NotFound(_("本单位没有收到这张政策卡。"))
         return Response(DeliverySerializer(services.policy_acknowledge(delivery=delivery, by=self.user)).data)
 
 
