@@ -197,7 +197,7 @@ def exception_handler(exc, context):
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, Http404):
-        exc = NotFound(_("未找到。"))
+        exc = NotFound()  # DRF's "Not found." and its translations (zh-hans: 未找到。)
     elif isinstance(exc, ProtectedError | RestrictedError):
         exc = Conflict(_("仍有其他数据引用它，不能删除。"))
     elif isinstance(exc, IntegrityError):
