@@ -11,6 +11,7 @@ the language LocaleMiddleware chose from Accept-Language (or `?lang=en`). Tag *n
 segments (`demand-items`): stable in every language, so generated clients keep their names.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -402,9 +403,79 @@ def docs_description() -> str:
     )
 
 
+# Example values by field name, then by format; the rest follow the type. Data, not prose: not translated.
+EXAMPLE_VALUES = {
+    "uscc": "91320800MA1W2X3Y4Z",
+    "code": "C36",
+    "major_code": "460701",
+    "college_code": "13290",
+    "cluster_code": "NEV",
+    "industry": "C36",
+    "parent_code": "C",
+    "district": "清江浦区",
+    "name": "淮安新能源汽车产业学院",
+    "title": "新能源汽车装调工",
+    "major_name": "新能源汽车技术",
+    "college_name": "淮安测试职业技术学院",
+    "enterprise_name": "淮安测试新能源有限公司",
+    "year": 2026,
+    "quarter": 1,
+    "headcount": 20,
+    "schooling": "3",
+}
+FORMAT_VALUES = {
+    "date": "2026-06-30",
+    "date-time": "2026-03-31T08:00:00+08:00",
+    "uri": "https://portal.example.cn/api/v1/demand-items/?page=2",
+}
+
+
+def example_of(schema: dict, components: dict, name: str = "", depth: int = 0):
+    """A value that fits `schema` (a realistic one for the usual field names), for the schema's examples."""
+    if "$ref" in schema:
+        return example_of(components[schema["$ref"].rsplit("/", 1)[1]], components, name, depth)
+    for key in ("allOf", "oneOf", "anyOf"):
+        if schema.get(key):
+            return example_of(schema[key][0], components, name, depth)
+    if "enum" in schema:
+        return next((value for value in schema["enum"] if value not in ("", None)), None)
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        if depth > 3:
+            return {}
+        return {
+            key: example_of(value, components, key, depth + 1) for key, value in schema.get("properties", {}).items()
+        }
+    if kind == "array":
+        return [example_of(schema.get("items", {}), components, name, depth + 1)]
+    if kind in ("integer", "number"):
+        value = EXAMPLE_VALUES.get(name, 1 if name in ("id", "page") or kind == "integer" else 0.85)
+        value = value if isinstance(value, int | float) else 1
+        return min(max(value, schema.get("minimum", value)), schema.get("maximum", value))
+    if kind == "boolean":
+        return True
+    if kind == "string":
+        value = FORMAT_VALUES.get(schema.get("format")) or str(EXAMPLE_VALUES.get(name, "…"))
+        pattern = schema.get("pattern")
+        if pattern and not re.fullmatch(pattern, value):
+            value = next((v for v in ("460701", "rule-1") if re.fullmatch(pattern, v)), value)
+        return value[: schema.get("maxLength", len(value))]
+    return None
+
+
+def add_examples(components: dict) -> None:
+    """An example on every request and response body (paginated lists included), errors aside (they have theirs)."""
+    for name, schema in components.items():
+        if name in ("ErrorDetail", "ValidationErrors") or "properties" not in schema:
+            continue
+        schema["example"] = example_of(schema, components)
+
+
 def postprocess(result, generator, request, public):
-    """SPECTACULAR_SETTINGS hook: the tags' descriptions and the Getting started text, in the request's language."""
+    """SPECTACULAR_SETTINGS hook: the tags' descriptions, the Getting started text (in the request's language)
+    and the bodies' examples."""
     result["info"]["description"] = docs_description()
+    add_examples(result.get("components", {}).get("schemas", {}))
     used = {tag for path in result.get("paths", {}).values() for op in path.values() for tag in op.get("tags", [])}
     result["tags"] = [
         {"name": name, "description": f"{resource.name}：{resource.description}"}
