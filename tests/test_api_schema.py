@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connections
 from rest_framework.authtoken.models import Token
 
 from portal.openapi import RESOURCES
@@ -32,6 +33,7 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 MAX_EXAMPLES = 3
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance"
+HYPOTHESIS_THREAD_RACE = "SystemError: AST constructor recursion depth mismatch"
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -162,8 +164,11 @@ def test_english_schema_has_no_chinese_in_summaries_and_tags(client):
 
 
 @pytest.fixture
-def bureau_token(transactional_db, bureau_user, college, enterprise):
+def bureau_token(transactional_db, bureau_user, college, enterprise, monkeypatch):
     cache.clear()  # throttle counters
+    # The live server opens a connection per request thread; persistent ones (DB_CONN_MAX_AGE) would pile
+    # up past PostgreSQL's max_connections while schemathesis' clients keep their sockets open.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     # A little of everything, so list and detail responses carry real rows to check.
     program = f.ProgramFactory(college=college)
     f.ProgramYearFactory(program=program)
@@ -196,4 +201,7 @@ def test_schemathesis_finds_no_server_error_undocumented_status_or_schema_violat
         "--report", "junit", "--report-junit-path", str(tmp_path / "junit.xml"),
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, timeout=840, stdin=subprocess.DEVNULL)
+    if result.returncode and HYPOTHESIS_THREAD_RACE in result.stdout:
+        # Not the API: two workers' threads racing in Hypothesis' ast.parse of a lambda (CPython 3.11).
+        result = subprocess.run(command, capture_output=True, text=True, timeout=840, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-3000:]
