@@ -155,7 +155,14 @@ class DemandListViewSet(ScopedCreateMixin, ScopedReadOnlyViewSet):
     ordering_fields = ["year", "quarter", "status", "submitted_at", "created_at"]
     create_roles = (Role.BUREAU, Role.ENTERPRISE)
 
-    @extend_schema(responses={201: DemandListSerializer, 200: DemandListSerializer})
+    @extend_schema(
+        responses={201: DemandListSerializer, 200: DemandListSerializer},
+        summary=_("取得或新建需求清单"),
+        description=_(
+            "按企业、年份和季度取得清单：尚无则新建（201），已有则回答 200 和原清单，不会重复。"
+            "企业用户只能为本企业建清单；局端可为任一企业建。"
+        ),
+    )
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)
         if getattr(self, "_existing", False):
@@ -166,17 +173,32 @@ class DemandListViewSet(ScopedCreateMixin, ScopedReadOnlyViewSet):
         self._existing = DemandList.objects.filter(**data).exists()
         return services.demand_list_get_or_create(by=self.user, **data)
 
-    @extend_schema(request=None, responses=DemandListSerializer, summary=_("提交清单（草稿/已退回 → 已提交）"))
+    @extend_schema(
+        request=None,
+        responses=DemandListSerializer,
+        summary=_("提交清单（草稿/已退回 → 已提交）"),
+        description=_("企业提交本企业的草稿或已退回清单，清单中至少要有一条需求；其他状态的清单回答 400。"),
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self.respond(services.demand_list_submit(demand_list=self.get_object(), by=self.user))
 
-    @extend_schema(request=None, responses=DemandListSerializer, summary=_("受理清单（局端）"))
+    @extend_schema(
+        request=None,
+        responses=DemandListSerializer,
+        summary=_("受理清单（局端）"),
+        description=_("局端受理已提交的清单；其他角色回答 403，未提交的清单回答 400。"),
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         return self.respond(services.demand_list_accept(demand_list=self.get_object(), by=self.user))
 
-    @extend_schema(request=ReturnSerializer, responses=DemandListSerializer, summary=_("退回清单（局端，须填原因）"))
+    @extend_schema(
+        request=ReturnSerializer,
+        responses=DemandListSerializer,
+        summary=_("退回清单（局端，须填原因）"),
+        description=_("局端把已提交的清单退回企业修改，reason 必填并会显示给企业。"),
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         demand_list = self.get_object()
@@ -218,7 +240,11 @@ class DemandItemViewSet(ScopedModelViewSet):
     def destroy_object(self, instance):
         services.demand_item_delete(item=instance, by=self.user)
 
-    @extend_schema(request=TransitionSerializer, summary=_("变更需求状态（局端，留痕）"))
+    @extend_schema(
+        request=TransitionSerializer,
+        summary=_("变更需求状态（局端，留痕）"),
+        description=_("局端按允许的流转变更需求状态并记录变更人、时间和说明；不允许的流转回答 400。"),
+    )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         item = self.get_object()
@@ -226,7 +252,11 @@ class DemandItemViewSet(ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         return self.respond(services.demand_item_transition(item=item, by=self.user, **body.validated_data))
 
-    @extend_schema(request=FulfilSerializer, summary=_("需求销号（局端）"))
+    @extend_schema(
+        request=FulfilSerializer,
+        summary=_("需求销号（局端）"),
+        description=_("局端为需求销号：日期默认今天且不能晚于今天，实际满足人数默认需求人数；已销号的需求回答 400。"),
+    )
     @action(detail=True, methods=["post"])
     def fulfil(self, request, pk=None):
         item = self.get_object()
@@ -244,7 +274,13 @@ class DemandItemViewSet(ScopedModelViewSet):
             .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="visible_assignments"))
         )
 
-    @extend_schema(request=AssignSerializer, summary=_("分派给院校（局端）"))
+    @extend_schema(
+        request=AssignSerializer,
+        summary=_("分派给院校（局端）"),
+        description=_(
+            "局端把需求分派给一所院校，待对接的需求变为已对接；重复分派不变。清单未提交或需求已办结回答 400。"
+        ),
+    )
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         item = self.get_object()
@@ -253,7 +289,11 @@ class DemandItemViewSet(ScopedModelViewSet):
         services.demand_item_assign(item=item, college=body.validated_data["college"], by=self.user)
         return self.respond(item)
 
-    @extend_schema(request=AssignSerializer, summary=_("撤回分派（局端）"))
+    @extend_schema(
+        request=AssignSerializer,
+        summary=_("撤回分派（局端）"),
+        description=_("局端撤回需求对一所院校的分派，需求状态不变；没有分派给该院校回答 400。"),
+    )
     @action(detail=True, methods=["post"])
     def unassign(self, request, pk=None):
         item = self.get_object()
@@ -262,7 +302,11 @@ class DemandItemViewSet(ScopedModelViewSet):
         services.demand_item_unassign(item=item, college=body.validated_data["college"], by=self.user)
         return self.respond(item)
 
-    @extend_schema(responses=SuggestionSerializer(many=True), summary=_("推荐专业点（同专业优先，其次同产业集群）"))
+    @extend_schema(
+        responses=SuggestionSerializer(many=True),
+        summary=_("推荐专业点（同专业优先，其次同产业集群）"),
+        description=_("可承接这条需求的专业点：先列同专业的，再列同产业集群的，并给出预计毕业生人数。不分页。"),
+    )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def suggestions(self, request, pk=None):
         item = self.get_object()

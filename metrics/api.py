@@ -266,7 +266,15 @@ class MetricRunViewSet(ScopedCreateMixin, ScopedDestroyMixin, ScopedReadOnlyView
     def destroy_object(self, instance):
         services.metric_run_delete(run=instance, by=self.user)
 
-    @extend_schema(responses={202: MetricRunSerializer, 200: MetricRunSerializer})
+    @extend_schema(
+        responses={202: MetricRunSerializer, 200: MetricRunSerializer},
+        summary=_("排队计算一个期间的指标（局端）"),
+        description=_(
+            "局端为 {year, quarter} 排队一次指标计算，回答 202 和新计算；"
+            "该期间已有排队或运行中的计算时回答 200 和那次计算。"
+            "当前季度之后的期间回答 400。用 GET metric-runs/{id}/ 查看进度。"
+        ),
+    )
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)
         response.status_code = status.HTTP_202_ACCEPTED if self.created else status.HTTP_200_OK
@@ -294,7 +302,11 @@ class AlertViewSet(ScopedReadOnlyViewSet):
     # Who may answer or decide is the services' call (a college answers its own, the bureau decides).
     view_only_actions = ("answer", "decide")
 
-    @extend_schema(request=AnswerSerializer, summary=_("提交整改说明（专业点所在院校）"))
+    @extend_schema(
+        request=AnswerSerializer,
+        summary=_("提交整改说明（专业点所在院校）"),
+        description=_("专业点所在院校提交整改计划和目标；其他院校看不到这条预警（404），已研判的预警回答 400。"),
+    )
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         alert = self.get_object()
@@ -305,7 +317,11 @@ class AlertViewSet(ScopedReadOnlyViewSet):
             review.alert_answer(alert=alert, by=self.user, plan=data["answer_plan"], targets=data["answer_targets"])
         )
 
-    @extend_schema(request=DecisionSerializer, summary=_("研判预警（局端）：保留、限制招生或停止招生"))
+    @extend_schema(
+        request=DecisionSerializer,
+        summary=_("研判预警（局端）：保留、限制招生或停止招生"),
+        description=_("局端对预警作出研判：保留、限制招生或停止招生，并可附说明；其他角色回答 403。"),
+    )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         alert = self.get_object()
@@ -447,14 +463,26 @@ class ScenarioViewSet(ScopedModelViewSet):
     def destroy_object(self, instance):
         scenarios.scenario_delete(scenario=instance, by=self.user)
 
-    @extend_schema(request=None, responses=ScenarioEvaluationSerializer, summary=_("评估方案：基准与方案逐年对照"))
+    @extend_schema(
+        request=None,
+        responses=ScenarioEvaluationSerializer,
+        summary=_("评估方案：基准与方案逐年对照"),
+        description=_(
+            "按方案的期间和调整计算基准与方案的逐年对照（全市在前，随后各区县）；不保存结果，任何能看到方案的角色都可调用。"
+        ),
+    )
     @action(detail=True, methods=["post"], permission_classes=[CanSee])
     def evaluate(self, request, pk=None):
         scenario = self.get_object()
         answer = scenarios.scenario_evaluate(year=scenario.year, quarter=scenario.quarter, changes=scenario.changes)
         return Response(answer)
 
-    @extend_schema(request=None, responses={201: ScenarioSerializer}, summary=_("复制方案（局端）"))
+    @extend_schema(
+        request=None,
+        responses={201: ScenarioSerializer},
+        summary=_("复制方案（局端）"),
+        description=_("局端复制一个方案（名称后加“（副本）”）以尝试变体而不改动原方案，回答 201 和新方案。"),
+    )
     @action(detail=True, methods=["post"])
     def duplicate(self, request, pk=None):
         copy = scenarios.scenario_duplicate(scenario=self.get_object(), by=self.user)

@@ -164,7 +164,14 @@ class TaskReportViewSet(ScopedCreateMixin, ScopedUpdateMixin, ScopedReadOnlyView
             raise ValidationError({name: _("不能修改此字段。") for name in moved})
         return self._submit(instance.task, instance.year, instance.quarter, data, current=instance)
 
-    @extend_schema(request=ReviewSerializer, summary=_("审核：通过或退回（局端）"))
+    @extend_schema(
+        request=ReviewSerializer,
+        summary=_("审核任务进展（局端）"),
+        description=_(
+            "局端审核一份待审核的进展：accept 为 true 时通过；为 false 时退回，必须在 reason 中说明理由，"
+            "责任单位修改后可再次报送。已通过的进展不能再审核。"
+        ),
+    )
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         report = self.get_object()

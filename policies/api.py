@@ -1,10 +1,10 @@
 """REST resource of this app: policies (惠企政策明白卡), with publish, archive and acknowledge actions."""
 
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from enterprises.choices import EnterpriseTag
@@ -86,23 +86,36 @@ class PolicyCardViewSet(ScopedCreateMixin, ScopedUpdateMixin, ScopedReadOnlyView
     save_service = staticmethod(services.policy_card_save)
     view_only_actions = ("acknowledge",)
 
-    @extend_schema(request=None, summary=_("发布并送达受众企业（局端）"))
+    @extend_schema(
+        request=None,
+        summary=_("发布并送达受众企业（局端）"),
+        description=_("局端发布草稿政策卡，并送达受众中的每家企业；再次发布只送达尚未送达的企业，已归档的卡回答 400。"),
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         return self.respond(services.policy_card_publish(card=self.get_object(), by=self.user))
 
-    @extend_schema(request=None, summary=_("归档（局端）"))
+    @extend_schema(
+        request=None,
+        summary=_("归档（局端）"),
+        description=_("局端归档已发布的政策卡，送达记录和反馈保留；未发布或已归档的卡回答 400。"),
+    )
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
         return self.respond(services.policy_card_archive(card=self.get_object(), by=self.user))
 
-    @extend_schema(request=None, responses=DeliverySerializer, summary=_("确认知晓（企业用户，对本企业收到的卡）"))
+    @extend_schema(
+        request=None,
+        responses=DeliverySerializer,
+        summary=_("确认知晓（企业用户，对本企业收到的卡）"),
+        description=_("企业用户确认本企业已知晓收到的政策卡，回答送达记录；本企业没有收到这张卡时回答 404。"),
+    )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         card = self.get_object()
         delivery = PolicyDelivery.objects.restrict(self.user, Action.CHANGE).filter(card=card).first()
         if delivery is None:
-            raise Http404(_("本单位没有收到这张政策卡。"))
+            raise NotFound(_("本单位没有收到这张政策卡。"))
         return Response(DeliverySerializer(services.policy_acknowledge(delivery=delivery, by=self.user)).data)
 
 

@@ -14,12 +14,11 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, permissions, serializers, status, viewsets
-from rest_framework.filters import OrderingFilter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from .csv_export import CSVRenderer, csv_response
-from .drf import JSONParser, SearchFilter
+from .drf import JSONParser, OrderingFilter, SearchFilter
 from .numbers import FiniteFloatField, validate_people
 from .roles import Action, Role, role_of
 
