@@ -19,8 +19,8 @@ class BundleViewSet(viewsets.ViewSet):
     @extend_schema(
         summary=_("下载数据包"),
         description=_(
-            "数据交换格式的全部文件（每个文件一个 CSV，UTF-8 带 BOM）打包为 zip，只含调用者可查看的数据：企业和院校只得到"
-            "自己的数据。边生成边传输，全省数据也不占满内存。"
+            "数据交换格式的全部文件（每个文件一个 CSV，UTF-8 带 BOM）打包为 zip，"
+            "只含调用者可查看的数据：企业和院校只得到自己的数据。边生成边传输，全省数据也不占满内存。"
         ),
         responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY)},
     )

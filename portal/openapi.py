@@ -161,7 +161,8 @@ RESOURCES = {
     "deletions": Resource(
         _("删除记录"),
         _(
-            "已删除的数据行（资源名和编号），供镜像同步时一并删除。按 resource 和 deleted_after 筛选。局端和其他部门可读。"
+            "已删除的数据行（资源名和编号），供镜像同步时一并删除。"
+            "按 resource 和 deleted_after 筛选。局端和其他部门可读。"
         ),
     ),
     "bundle": Resource(
