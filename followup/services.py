@@ -1,4 +1,5 @@
-"""Reminders from the chase lists: one click of the bureau, or the beat schedule near a quarter's end.
+"""Reminders from the chase lists: one click of the bureau, or the beat schedule near a quarter's end;
+and the responsible units' reminder of the plan tasks' quarterly reports (SPEC 4.5).
 
 A reminder is a notice (notices.notify) to the users of each enterprise on the list, with the reason
 `chase-<list>:<quarter>`: a second reminder the same day — a second click, or a click after the
@@ -13,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notices.choices import NoticeKind
-from notices.selectors import enterprise_users
-from notices.services import notify
+from notices.selectors import enterprise_users, unit_users
+from notices.services import Sent, notify
+from plan.selectors import reports_due
 from portal.periods import Period
 from portal.services import require_bureau
 
@@ -97,3 +99,31 @@ def filing_reminders_due(*, today: datetime.date | None = None) -> Reminded | No
     if selectors.days_left(period, today) not in FILING_REMINDER_DAYS_LEFT:
         return None
     return chase_remind(chase=FILING.key, period=period, by=None, today=today)
+
+
+def task_report_reminders_due(*, today: datetime.date | None = None) -> Sent | None:
+    """On the days FILING_REMINDER_DAYS_LEFT before a quarter's end, remind the users of each responsible unit
+    that still owes this quarter's progress report on one of its tasks (plan.selectors.reports_due); one
+    notice per user and day, naming how many tasks are due. Other days nothing is sent (None)."""
+    today = today or timezone.localdate()
+    period = Period.containing(today)
+    if selectors.days_left(period, today) not in FILING_REMINDER_DAYS_LEFT:
+        return None
+    due_per_unit: dict[int, int] = {}
+    for _task_id, unit_id in reports_due(period):
+        due_per_unit[unit_id] = due_per_unit.get(unit_id, 0) + 1
+    sent = skipped = 0
+    # One notify per unit (a city has a few dozen): each unit's users read their own count of tasks.
+    for unit_id, count in due_per_unit.items():
+        users = unit_users([unit_id])
+        result = notify(
+            users,
+            kind=NoticeKind.TASK_REPORT_DUE,
+            reason=f"task-report-due:{period.key}",
+            title=_("请报送%(period)s重点任务进展") % {"period": period},
+            body=_("本单位还有 %(count)s 项重点任务未报送%(period)s进展。季度截止日 %(end)s，还有 %(days)s 天。")
+            % {"count": count, "period": period, "end": period.end, "days": selectors.days_left(period, today)},
+            url=reverse("plan:task_list"),
+        )
+        sent, skipped = sent + result.sent, skipped + result.skipped
+    return Sent(sent=sent, skipped=skipped)

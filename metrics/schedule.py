@@ -39,6 +39,12 @@ SCHEDULE = {
         "followup.tasks.remind_unfiled_key_enterprises",
         {"minute": "0", "hour": "9", "day_of_month": "*", "month_of_year": "*", "day_of_week": "*"},
     ),
+    # 09:05 every day, on the same days: remind the responsible units that owe this quarter's progress
+    # reports on the plan's tasks (followup.services.task_report_reminders_due).
+    "followup: task report reminders": (
+        "followup.tasks.remind_task_reports_due",
+        {"minute": "5", "hour": "9", "day_of_month": "*", "month_of_year": "*", "day_of_week": "*"},
+    ),
 }
 
 

@@ -15,6 +15,11 @@ def college_users(college_ids):
     return get_user_model().objects.filter(profile__college_id__in=college_ids, is_active=True)
 
 
+def unit_users(unit_ids):
+    """The active users of the given responsible units (责任单位, department role)."""
+    return get_user_model().objects.filter(profile__unit_id__in=unit_ids, is_active=True)
+
+
 def unread_count(user) -> int:
     return Notice.objects.restrict(user).unread().count()
 

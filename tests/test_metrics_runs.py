@@ -395,6 +395,7 @@ def test_setup_schedule_is_idempotent(db):
         "exchange: reap stale import jobs",
         "ops: prune data",
         "followup: filing reminders",
+        "followup: task report reminders",
     }
     closed = tasks_by_name["metrics: closed quarter"].crontab
     assert (closed.minute, closed.hour, closed.day_of_month, closed.month_of_year) == ("0", "2", "1", "1,4,7,10")
