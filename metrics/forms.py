@@ -4,19 +4,23 @@ keep a what-if scenario."""
 import json
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AlertDecision
 from .models import ReviewRule, Scenario
 
 
+def _quarter_choices():
+    # A callable, so the labels follow the language of each request, not of the import.
+    return [(q, gettext("第%(q)s季度") % {"q": q}) for q in range(1, 5)]
+
+
 class RunForm(forms.Form):
     """A period (year, quarter) to compute."""
 
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    quarter = forms.TypedChoiceField(
-        label=_("季度"), coerce=int, choices=[(q, _("第%(q)s季度") % {"q": q}) for q in range(1, 5)]
-    )
+    quarter = forms.TypedChoiceField(label=_("季度"), coerce=int, choices=_quarter_choices)
 
 
 class AlertDecisionForm(forms.Form):

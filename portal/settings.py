@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -335,8 +336,9 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "产教融合管理平台 API",
-    "DESCRIPTION": "Read-mostly REST API of the industry–education integration portal (SPEC section 6).",
+    # Lazy: the schema is written in the language of the request (or of ?lang=).
+    "TITLE": gettext_lazy("产教融合管理平台 API"),
+    "DESCRIPTION": gettext_lazy("产教融合管理平台的 REST 接口，以只读为主（规格说明第 6 节）。"),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
