@@ -130,7 +130,7 @@ def test_every_message_of_the_source_is_in_the_catalogues(tmp_path):
 
 
 def test_the_parser_reads_fuzzy_plural_and_multiline_entries():
-    text = r'''msgid ""
+    text = r"""msgid ""
 msgstr "Language: en\n"
 
 #, fuzzy, python-format
@@ -149,7 +149,7 @@ msgstr "long \"sentence\""
 
 #~ msgid "旧"
 #~ msgstr "old"
-'''
+"""
     messages = parse_po(text)
     assert [(m.msgid, m.plural, m.msgstrs, m.fuzzy) for m in messages] == [
         ("共 %(n)s 项", "", ["%(n)s items"], True),
