@@ -11,6 +11,7 @@ Rules, chosen so the crawl is complete in kind yet fast (README "Translations"):
   with 300 rows costs two detail pages, not 300;
 - time is the server's answer measured around the test client; a page over budget is measured twice
   more and its best time counts, so a busy CI machine's hiccup does not fail the run;
+- a Chinese page writes its colons full-width ("：");
 - an English page's visible text (and its title, placeholder, aria-label attributes) is split into runs
   of Chinese characters; a run that is part of a stored value (names, titles, notes of the seeded data,
   any text column) is user data, any other run is an untranslated message.
@@ -42,6 +43,7 @@ SKIPPED_PATHS = ("/api/", "/admin/", "/static/", "/media/")
 SMALL_CITY = demo_city.scaled(demo_city.CITY, 0.05)
 CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+ASCII_COLON_IN_CHINESE = re.compile(r"[\u3400-\u9fff][)]?:(?!//)")
 # Shown in its own language on purpose: the languages' names (settings, the switch button).
 NATIVE = {name for _code, name in settings.LANGUAGES} | {"中文"}
 
@@ -146,6 +148,9 @@ def crawl(client, language: str, data: str) -> dict:
                 if CJK_CHAR.search(run) and run not in NATIVE and run not in data
             }
             problems.extend(f"untranslated “{run}” on {url}" for run in sorted(untranslated))
+        else:
+            colons = {m.group() for text in page.text for m in ASCII_COLON_IN_CHINESE.finditer(text)}
+            problems.extend(f"ASCII colon in Chinese “{colon}” on {url}" for colon in sorted(colons))
         for href in page.links:
             link = urljoin(url, href).split("#")[0]
             link = urlsplit(link)._replace(scheme="", netloc="").geturl()

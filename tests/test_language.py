@@ -2,6 +2,7 @@
 labels built per request, Django's own unique message, the admin's change history, the API docs."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import translation
 
@@ -21,10 +22,10 @@ def test_quarter_options_follow_the_language_of_the_request():
 def test_a_taken_unique_code_is_said_in_plain_chinese():
     existing = f.EnterpriseFactory()
     duplicate = Enterprise(uscc=existing.uscc, name="另一家公司", industry=existing.industry, district="淮阴区")
-    with translation.override("zh-hans"):
-        with pytest.raises(Exception) as raised:
-            duplicate.validate_unique()
-    assert raised.value.message_dict["uscc"] == ["已存在相同统一社会信用代码的企业。"]
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as raised:
+        duplicate.validate_unique()
+    with translation.override("zh-hans"):  # the message is rendered when read
+        assert raised.value.message_dict["uscc"] == ["已存在相同统一社会信用代码的企业。"]
 
 
 @pytest.mark.django_db
