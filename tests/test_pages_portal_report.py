@@ -136,6 +136,10 @@ def test_report_in_english_has_english_sheet_names(client, bureau_user, city):
     _response, book = _workbook(client)
     assert book.sheetnames[:3] == ["Target progress", "Program–industry alignment", "Key cluster coverage"]
     assert book.sheetnames[-1] == "Supply and demand"
+    rows = _rows(book["Program–industry alignment"])
+    assert rows[0][0] == "Program–industry alignment — 2025Q2"
+    assert rows[1] == ("Scope type", "Code", "Name", "Value", "Numerator", "Denominator")
+    assert _rows(book["Supply and demand"])[1][4:] == ("Demand (headcount)", "Graduates", "Employed locally", "Gap")
 
 
 def test_every_sheet_freezes_its_header_filters_its_table_and_prints_one_page_wide(client, bureau_user, city):
