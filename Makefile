@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint bench venv browser clean lock
+.PHONY: demo test lint bench venv browser messages compilemessages clean lock
 
 # requirements*.txt pin what we ask for; requirements-lock.txt pins everything installed, indirect packages too.
 $(BIN)/.installed: requirements.txt requirements-dev.txt requirements-lock.txt
@@ -24,17 +24,18 @@ lock:
 
 venv: $(BIN)/.installed
 
-# Debian's Chromium and a CJK font for the browser tests (Playwright cannot download browsers here).
+# Debian's Chromium and a CJK font for the browser tests (Playwright cannot download browsers here),
+# LibreOffice for the report's print test, GNU gettext for the catalogues (README "Translations").
 browser:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wenquanyi || ! command -v soffice >/dev/null || ! command -v msgfmt >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -q && apt-get install -y -q chromium fonts-wqy-zenhei) >/dev/null || echo "chromium install failed: browser tests will be skipped"; \
+	    (apt-get update -q && apt-get install -y -q chromium fonts-wqy-zenhei libreoffice-calc-nogui gettext) >/dev/null || echo "chromium install failed: browser tests will be skipped"; \
 	  else echo "no root/apt-get: browser tests will be skipped"; fi; \
 	fi
 
 # Brings up the portal with a realistic demo city on the embedded default (SQLite, in-process tasks).
 # Re-running it reseeds the demo city from scratch (seed_demo --reset).
-demo: venv
+demo: venv compilemessages
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo --reset
 	$(BIN)/python manage.py compute_metrics --all
@@ -44,9 +45,19 @@ demo: venv
 
 # Runs the whole suite. PostgreSQL and a Redis-brokered worker when DATABASE_URL and
 # CELERY_BROKER_URL are set (CI sets both); otherwise SQLite, broker tests skipped with the reason.
-test: venv browser
+test: venv browser compilemessages
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The English catalogues from the Chinese source strings (README "Translations"): then translate every
+# empty or fuzzy msgstr it leaves, and run `make compilemessages` (tests/test_translations.py lists them).
+messages: venv
+	$(BIN)/python manage.py makemessages -l en
+	$(MAKE) compilemessages
+
+# The .mo files are committed (a release needs no gettext) and rebuilt here, so CI tests what the .po say.
+compilemessages: venv
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
 
 lint: venv
 	$(BIN)/ruff check .

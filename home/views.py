@@ -2,7 +2,7 @@
 report. Thin: the data comes from dashboard.py and report.py."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -40,7 +40,15 @@ def home(request):
 def report_xlsx(request):
     """The period's report as an Excel workbook (bureau only; others get 404)."""
     periods = dashboard.snapshot_periods()
-    period = dashboard.choose_period(periods, request.GET.get("period"))
+    key = request.GET.get("period")
+    if key is not None and key not in {p.key for p in periods}:
+        # A download link with a wrong period must not quietly bring another quarter's figures.
+        message = _("没有季度“%(key)s”的指标数据。period 写作 年-季度，可选：%(keys)s。") % {
+            "key": key,
+            "keys": _("、").join(p.key for p in periods) or _("（暂无）"),
+        }
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    period = dashboard.choose_period(periods, key)
     if period is None:
         raise Http404(_("还没有任何指标数据。"))
     content = report.period_workbook(period)

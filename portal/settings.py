@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -344,7 +345,8 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "产教融合管理平台 API",
+    # Lazy: the schema is written in the language of the request (or of ?lang=).
+    "TITLE": gettext_lazy("产教融合管理平台 API"),
     # The description (Getting started) and the tags' descriptions come from portal.openapi.postprocess,
     # translated into the request's language.
     "DESCRIPTION": "",

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -45,7 +46,11 @@ class Program(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.college} · {self.major.name}（{self.get_schooling_display()}）"
+        return gettext("%(college)s · %(major)s（%(schooling)s）") % {
+            "college": self.college,
+            "major": self.major.name,
+            "schooling": self.get_schooling_display(),
+        }
 
     def clean(self):
         if errors := closed_before_established(self.established_on, self.closed_on):

@@ -27,12 +27,12 @@ class Command(BaseCommand):
         name = name if name is not None else os.environ.get("BUREAU_NAME", "")
         password = os.environ.get("BUREAU_PASSWORD", "")
         if interactive:
-            username = username or input("用户名: ").strip()
+            username = username or input("用户名：").strip()
             if not email:
-                email = input("电子邮箱（可留空）: ").strip()
+                email = input("电子邮箱（可留空）：").strip()
             if not password:
-                password = getpass.getpass("密码: ")
-                if password != getpass.getpass("再次输入密码: "):
+                password = getpass.getpass("密码：")
+                if password != getpass.getpass("再次输入密码："):
                     raise CommandError("两次输入的密码不一致。")
         elif not username or not password:
             raise CommandError("--noinput 时需要 BUREAU_USERNAME 和 BUREAU_PASSWORD 环境变量（或 --username）。")
