@@ -40,7 +40,7 @@ demo: venv compilemessages
 	$(BIN)/python manage.py seed_demo --reset
 	$(BIN)/python manage.py compute_metrics --all
 	$(BIN)/python manage.py review_demo
-	@echo "门户 http://$(HOST):$(PORT)/  登录 bureau | college | enterprise | agency，密码 Demo@2026portal（见上方 seed_demo 输出）"
+	@echo "门户 http://$(HOST):$(PORT)/  登录 bureau | college | enterprise | agency | dept_fgw 等责任单位，密码 Demo@2026portal（见上方 seed_demo 输出）"
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 # Runs the whole suite. PostgreSQL and a Redis-brokered worker when DATABASE_URL and

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.periods import Period
@@ -35,7 +36,8 @@ def parse_figures(text: str) -> list[dict]:
 
 
 def figures_text(figures) -> str:
-    return "\n".join(f"{row['label']}：{row['value']}" for row in figures or [])
+    """The stored figures as the form's lines, in the request's language (both colons parse back)."""
+    return "\n".join(gettext("%(label)s：%(value)s") % row for row in figures or [])
 
 
 class ReportForm(forms.Form):
@@ -45,17 +47,17 @@ class ReportForm(forms.Form):
     figures = forms.CharField(
         label=_("数据"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "新增订单班：12个"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("新增订单班：12个")}),
         help_text=_("每行一项，写作「名称：数值」。"),
     )
-    attachment = forms.FileField(
-        label=_("附件"),
-        required=False,
-        help_text=_("可选；%(types)s，不超过 10 MB。") % {"types": ", ".join(ATTACHMENT_EXTENSIONS)},
-    )
+    attachment = forms.FileField(label=_("附件"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # In the request's language (a class-level `_() % …` would be fixed in the language of the import).
+        self.fields["attachment"].help_text = gettext("可选；%(types)s，不超过 10 MB。") % {
+            "types": ", ".join(ATTACHMENT_EXTENSIONS)
+        }
         self.fields["period"].choices = [(p.key, p.label) for p in reportable_periods()]
 
     def clean_figures(self):

@@ -13,6 +13,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a panel cached by one test (the responsiveness panel, the
+    planner's base) names rows of a database that the next test no longer has."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process_unless_broker_test(request):
     """Tasks run in-process (the embedded default) except in `broker` tests, which talk to a real worker.
 

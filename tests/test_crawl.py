@@ -63,15 +63,25 @@ def city(django_db_setup, django_db_blocker):
 
 
 def _stored_text() -> str:
-    """Every stored text value that has Chinese in it, joined: the user data an English page may show."""
+    """Every stored text value that has Chinese in it (the strings inside JSON values too), joined: the user
+    data an English page may show."""
     values = set()
+    texts = models.CharField | models.TextField | models.JSONField
     for model in apps.get_models():
-        fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
+        fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, texts)]
         if not fields or model._meta.app_label in {"sessions", "admin", "contenttypes", "axes"}:
             continue
         for row in model._base_manager.values_list(*fields):
-            values.update(v for v in row if v and CJK_CHAR.search(v))
+            values.update(v for v in _strings(row) if CJK_CHAR.search(v))
     return "\x00".join(values)
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict | list | tuple):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _strings(item)
 
 
 class _Page(HTMLParser):
