@@ -1,6 +1,6 @@
 """The OpenAPI schema (SPEC 6) is valid, written for an integrator, and every operation answers within it.
 
-schemathesis (the command line, two workers, examples + coverage + fuzzing phases) drives the live
+schemathesis (the command line, examples + coverage + fuzzing phases) drives the live
 test server as a bureau token user (the role that may call every operation): no response is a server
 error, every status code is documented, and every response matches its schema and content type.
 
@@ -33,7 +33,6 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 MAX_EXAMPLES = 3
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance"
-HYPOTHESIS_THREAD_RACE = "SystemError: AST constructor recursion depth mismatch"
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -189,7 +188,10 @@ def test_schemathesis_finds_no_server_error_undocumented_status_or_schema_violat
         str(SCHEMATHESIS), "--config-file", str(CONFIG), "run", f"{live_server.url}/api/schema/",
         "--header", f"Authorization: Token {bureau_token}",
         "--phases", "examples,coverage,fuzzing",
-        "--workers", "2",
+        # One worker: with two, their threads race in Hypothesis' ast.parse of a lambda and CPython 3.11.7
+        # fails with "SystemError: AST constructor recursion depth mismatch" (not the API; fixed in later
+        # CPython releases) — often enough to fail the run.
+        "--workers", "1",
         "--max-examples", str(MAX_EXAMPLES),
         "--checks", CHECKS,
         "--seed", "16",
@@ -201,7 +203,4 @@ def test_schemathesis_finds_no_server_error_undocumented_status_or_schema_violat
         "--report", "junit", "--report-junit-path", str(tmp_path / "junit.xml"),
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, timeout=840, stdin=subprocess.DEVNULL)
-    if result.returncode and HYPOTHESIS_THREAD_RACE in result.stdout:
-        # Not the API: two workers' threads racing in Hypothesis' ast.parse of a lambda (CPython 3.11).
-        result = subprocess.run(command, capture_output=True, text=True, timeout=840, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-3000:]
