@@ -67,7 +67,11 @@ class DemandList(models.Model):
         verbose_name_plural = _("需求清单")
         ordering = ["-year", "-quarter", "enterprise_id"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "year", "quarter"], name="one_list_per_enterprise_quarter"),
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "quarter"],
+                name="one_list_per_enterprise_quarter",
+                violation_error_message=_("该企业这一季度的需求清单已存在。"),
+            ),
             models.CheckConstraint(name="list_quarter_1_to_4", condition=models.Q(quarter__gte=1, quarter__lte=4)),
         ]
         indexes = [

@@ -57,9 +57,14 @@ def superseded_runs(*, before: datetime.datetime):
 
 
 def history_models() -> list:
-    """Every audit-history model (one per model registered with simple_history)."""
+    """Every audit-history model (one per model registered with simple_history). The through-rows of a
+    history's many-to-many fields (a task's units) have no date of their own and go with their record."""
     return sorted(
-        (model for model in apps.get_models() if issubclass(model, HistoricalChanges)),
+        (
+            model
+            for model in apps.get_models()
+            if issubclass(model, HistoricalChanges) and any(f.name == "history_date" for f in model._meta.fields)
+        ),
         key=lambda model: model._meta.label,
     )
 

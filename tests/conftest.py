@@ -13,6 +13,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Each test starts in the portal's language: an English request leaves English active in the thread."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: a panel cached by one test (the responsiveness panel, the
     planner's base) names rows of a database that the next test no longer has."""

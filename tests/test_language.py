@@ -58,8 +58,8 @@ def test_admin_history_shows_labels_in_the_page_language(django_user_model, lang
 @pytest.mark.parametrize(
     ("language", "title", "description"),
     [
-        ("zh-hans", "产教融合管理平台 API", "产教融合管理平台的 REST 接口"),
-        ("en", "Industry–Education Integration Portal API", "The REST API of the industry–education"),
+        ("zh-hans", "产教融合管理平台 API", "产教融合管理平台的 REST API"),
+        ("en", "Industry–Education Integration Portal API", "REST API of the Industry–Education Integration Portal"),
     ],
 )
 def test_api_docs_introduce_themselves_in_the_page_language(client, bureau_user, language, title, description):

@@ -61,7 +61,7 @@ def test_metric_sheet_has_one_table_of_scopes_with_names_beside_codes(client, bu
     _response, book = _workbook(client)
     sheet = book["专业设置与产业匹配度"]
     rows = _rows(sheet)
-    assert rows[0][0] == "专业设置与产业匹配度 — 2025Q2"
+    assert rows[0][0] == "专业设置与产业匹配度 — 2025年第2季度"
     assert rows[1:4] == [
         ("范围类型", "代码", "名称", "值", "分子", "分母"),
         ("全市", None, "全市", 0.82, 82, 100),
@@ -72,10 +72,10 @@ def test_metric_sheet_has_one_table_of_scopes_with_names_beside_codes(client, bu
     assert rows[5:] == [
         ("全市近四个季度", None, None, None, None, None),
         ("季度", "值", None, None, None, None),
-        ("2024Q3", None, None, None, None, None),
-        ("2024Q4", 0.7, None, None, None, None),
-        ("2025Q1", 0.75, None, None, None, None),
-        ("2025Q2", 0.82, None, None, None, None),
+        ("2024年第3季度", None, None, None, None, None),
+        ("2024年第4季度", 0.7, None, None, None, None),
+        ("2025年第1季度", 0.75, None, None, None, None),
+        ("2025年第2季度", 0.82, None, None, None, None),
     ]
     assert not any("alignment_rate" in str(cell) for row in rows for cell in row)
     assert _rows(book["企业需求销号率"])[2][0] == "本期没有该指标的数据。"
@@ -85,7 +85,7 @@ def test_targets_and_supply_demand_sheets(client, bureau_user, city):
     client.force_login(bureau_user)
     _response, book = _workbook(client)
     targets = _rows(book["目标进度"])
-    assert targets[0][0] == "目标进度 — 2025Q2"
+    assert targets[0][0] == "目标进度 — 2025年第2季度"
     assert targets[1] == ("指标", "范围", "比较", "目标值", "当前值", "完成度", "状态", "政策依据")
     assert targets[2] == (
         "专业设置与产业匹配度",
@@ -137,7 +137,7 @@ def test_report_in_english_has_english_sheet_names(client, bureau_user, city):
     assert book.sheetnames[:3] == ["Target progress", "Program–industry alignment", "Key cluster coverage"]
     assert book.sheetnames[-1] == "Supply and demand"
     rows = _rows(book["Program–industry alignment"])
-    assert rows[0][0] == "Program–industry alignment — 2025Q2"
+    assert rows[0][0] == "Program–industry alignment — 2025 Q2"
     assert rows[1] == ("Scope type", "Code", "Name", "Value", "Numerator", "Denominator")
     assert _rows(book["Supply and demand"])[1][4:] == ("Demand (headcount)", "Graduates", "Employed locally", "Gap")
 

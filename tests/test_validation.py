@@ -192,7 +192,7 @@ def test_second_list_for_the_same_enterprise_and_quarter_is_rejected(enterprise)
 
     errors = errors_of(lambda: DemandList(enterprise=enterprise, year=2025, quarter=2).full_clean())
 
-    assert errors == {"__all__": ["包含 企业，年度 和 季度 的 需求清单 已经存在。"]}
+    assert errors == {"__all__": ["该企业这一季度的需求清单已存在。"]}
 
 
 def test_quarter_5_is_rejected_on_quarter(enterprise, enterprise_user):
