@@ -23,27 +23,7 @@
     part("total").textContent = progress.total;
   }
 
-  function poll() {
-    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("HTTP " + response.status);
-        }
-        return response.json();
-      })
-      .then(function (progress) {
-        render(progress);
-        if (progress.finished) {
-          window.location.reload();
-        } else {
-          window.setTimeout(poll, 2000);
-        }
-      })
-      .catch(function () {
-        // A dropped request (server restart, network blip): try again a little later.
-        window.setTimeout(poll, 5000);
-      });
-  }
-
-  window.setTimeout(poll, 2000);
+  window.portalPoll(url, render, function () {
+    window.location.reload();
+  });
 })();

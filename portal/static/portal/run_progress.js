@@ -36,27 +36,7 @@
     part("done-links").hidden = progress.status !== "succeeded";
   }
 
-  function poll() {
-    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("HTTP " + response.status);
-        }
-        return response.json();
-      })
-      .then(function (progress) {
-        render(progress);
-        if (!progress.finished) {
-          window.setTimeout(poll, 2000);
-        } else {
-          box.setAttribute("data-finished", "true");
-        }
-      })
-      .catch(function () {
-        // A dropped request (server restart, network blip): try again a little later.
-        window.setTimeout(poll, 5000);
-      });
-  }
-
-  window.setTimeout(poll, 2000);
+  window.portalPoll(url, render, function () {
+    box.setAttribute("data-finished", "true");
+  });
 })();
