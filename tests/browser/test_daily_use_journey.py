@@ -102,3 +102,34 @@ def test_clerk_finds_the_profile_and_confirms_before_submitting(page, transactio
     assert page.locator("html").get_attribute("lang") == "en"
     assert f"{demand_list.year} Q{demand_list.quarter}" in page.locator("h1").inner_text()
     _shot(page, "submitted_list_en")
+
+
+def test_bureau_and_clerk_journeys_in_english(page, transactional_db):
+    """The same new links and confirmations in English: labels, messages and statuses translated."""
+    make_user("bureau_en")
+    seed_dashboard()
+    item = _talent_item_with_suggestions()
+    card = f.PolicyCardFactory(title="Job retention rebate", status="draft")
+    login(page, "bureau_en")
+    page.click("[data-testid=language-switch]")
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("lang") == "en"
+
+    page.click("[data-testid=overdue-link]")
+    page.wait_for_url("**/enterprises/items/?overdue=true*")
+    assert page.locator("table.table tbody tr").count() == 3
+
+    page.goto(f"{page.base_url}/enterprises/items/{item.pk}/")
+    first = page.locator("[data-testid=suggestion]").first
+    assert "Same major" in first.inner_text()
+    first.locator("[data-testid=assign-suggestion]").click()
+    page.locator(".message--success", has_text="Assigned to").wait_for()
+    assert page.locator("[data-testid=item-status]").inner_text() == "Matched"
+    _shot(page, "assigned_from_suggestion_en")
+
+    page.goto(f"{page.base_url}/policies/{card.pk}/")
+    page.click("[data-testid=publish-card]")
+    page.locator("[data-testid=confirm-publish]").wait_for()
+    _shot(page, "confirm_publish_en")
+    page.locator("[data-testid=confirm-publish] button[type=submit]").click()
+    page.locator("[data-testid=card-status]", has_text="Published").wait_for()
