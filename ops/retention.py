@@ -8,6 +8,8 @@
 - Login records of django-axes (successes, failures, attempt counters) older than RETENTION_AXES_DAYS.
 - Audit history (simple_history) older than RETENTION_HISTORY_DAYS, except each object's latest
   record, so every row still shows its last change. 0 (the default) keeps all history.
+- The API's deletions feed (portal.Deletion) older than RETENTION_DELETIONS_DAYS: a mirror that has not
+  synced for that long reloads everything (0 keeps the feed whole).
 """
 
 import datetime
@@ -24,6 +26,7 @@ from simple_history.models import HistoricalChanges
 
 from metrics.choices import RunStatus
 from metrics.models import MetricRun, SupplyDemandMajorRow, SupplyDemandRow
+from portal.models import Deletion
 
 
 @dataclass
@@ -90,6 +93,10 @@ def prune_querysets(*, now: datetime.datetime | None = None) -> dict:
         ("axes_attempts", AccessAttempt),
     ):
         due[name] = model.objects.filter(attempt_time__lt=axes_before)
+    if settings.RETENTION_DELETIONS_DAYS > 0:
+        due["deletions"] = Deletion.objects.filter(
+            deleted_at__lt=now - datetime.timedelta(days=settings.RETENTION_DELETIONS_DAYS)
+        )
     if settings.RETENTION_HISTORY_DAYS > 0:
         history_before = now - datetime.timedelta(days=settings.RETENTION_HISTORY_DAYS)
         for model in history_models():

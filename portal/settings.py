@@ -421,10 +421,12 @@ METRICS_TEST_DELAY_S = float(env_str("METRICS_TEST_DELAY_S", "0") or 0)
 # Retention (ops.retention, `manage.py prune_data`, nightly in beat). A period's latest succeeded run
 # is always kept whole; the supply–demand lines of runs superseded more than RETENTION_RUN_ROWS_DAYS ago
 # go. Login records older than RETENTION_AXES_DAYS go. Audit history older than RETENTION_HISTORY_DAYS
-# goes, except each object's latest record; empty or 0 keeps all history (the default).
+# goes, except each object's latest record; empty or 0 keeps all history (the default). The API's
+# deletions feed keeps RETENTION_DELETIONS_DAYS (0: all).
 RETENTION_RUN_ROWS_DAYS = env_int("RETENTION_RUN_ROWS_DAYS", 30)
 RETENTION_AXES_DAYS = env_int("RETENTION_AXES_DAYS", 180)
 RETENTION_HISTORY_DAYS = env_int("RETENTION_HISTORY_DAYS", 0)
+RETENTION_DELETIONS_DAYS = env_int("RETENTION_DELETIONS_DAYS", 365)
 
 # /readyz reports a metric run older than this as stale (nightly refresh: two days means it failed twice).
 READYZ_RUN_MAX_AGE_H = env_int("READYZ_RUN_MAX_AGE_H", 48)

@@ -85,6 +85,7 @@ def test_prune_keeps_each_periods_latest_succeeded_run_and_recent_ones(runs, log
         "axes_access_logs": 1,
         "axes_failure_logs": 1,
         "axes_attempts": 1,
+        "deletions": 0,
     }
     assert rows_left_by_run(runs) == {"A": 0, "B": 0, "C": 2, "E": 2, "F": 2, "G": 2, "H": 0, "I": 2}
     assert MetricRun.objects.count() == 8  # the runs themselves are the audit trail: kept
@@ -103,6 +104,19 @@ def test_a_shorter_setting_prunes_more(runs, settings):
     settings.RETENTION_RUN_ROWS_DAYS = 1
     retention.data_prune(now=NOW)
     assert rows_left_by_run(runs) == {"A": 0, "B": 0, "C": 2, "E": 2, "F": 0, "G": 2, "H": 0, "I": 2}
+
+
+def test_the_deletions_feed_keeps_its_horizon(db, settings):
+    from portal.models import Deletion
+
+    old = Deletion.objects.create(resource="demand-items", object_id=1, deleted_at=days_ago(366))
+    recent = Deletion.objects.create(resource="demand-items", object_id=2, deleted_at=days_ago(364))
+    settings.RETENTION_DELETIONS_DAYS = 365
+    assert retention.data_prune(now=NOW).counts["deletions"] == 1
+    assert list(Deletion.objects.values_list("pk", flat=True)) == [recent.pk]
+    settings.RETENTION_DELETIONS_DAYS = 0  # keep the feed whole
+    assert "deletions" not in retention.data_prune(now=NOW + datetime.timedelta(days=1000)).counts
+    assert Deletion.objects.filter(pk=recent.pk).exists() and not Deletion.objects.filter(pk=old.pk).exists()
 
 
 def test_history_is_kept_by_default(db):
